@@ -1,0 +1,312 @@
+"""Demo data: the 2023-2024 IntercoTOUR as printed, with the whole Montpellier programme.
+
+The content comes from the printed programme of the Montpellier stop (7 December 2023). Rooms,
+workshop seat counts and the day's in-person capacity are not printed: they are plausible values
+chosen for the demo. ``load_demo`` is idempotent: running it again changes nothing.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from speakers.models import SessionSpeaker, Speaker
+
+from .models import Contact, Partner, Session, Stop, Tour
+
+PARIS = ZoneInfo("Europe/Paris")
+MONTPELLIER_SLUG = "transfo-montpellier-07122023"
+DEMO_COPY_SLUG = "demo-ia-generative-montpellier"
+
+TOUR = {
+    "slug": "intercotour-2023-2024",
+    "name": "IntercoTOUR 2023-2024",
+    "organiser": "Les Interconnectés",
+    "intro": (
+        "Lancé en 2015 par le réseau des Interconnectés, l’IntercoTOUR est un événement national "
+        "itinérant qui propose une rencontre thématique mensuelle. Chaque journée réunit expertise "
+        "et bonnes pratiques sur les thèmes clés du numérique et met en valeur la richesse des "
+        "initiatives des collectivités françaises.\n\n"
+        "L’IntercoTOUR propose une journée expert par mois en région entre juin 2023 et février "
+        "2024. Le format renouvelé cette année renforce également les temps d’interaction et de "
+        "travail collectif."
+    ),
+}
+
+# (slug, region, city, date, theme) as listed in the seed's "L'INTERCOTOUR" box.
+STOPS = [
+    ("numerique-responsable-strasbourg-14062023", "Grand Est", "Strasbourg",
+     datetime.date(2023, 6, 14), "Numérique responsable"),
+    ("data-paris-06072023", "Île-de-France", "Paris", datetime.date(2023, 7, 6), "Data"),
+    ("cybersecurite-pau-05102023", "Nouvelle Aquitaine", "Pau", datetime.date(2023, 10, 5),
+     "Cybersécurité"),
+    ("inclusion-le-mans-09112023", "Pays de la Loire", "Le Mans", datetime.date(2023, 11, 9),
+     "Inclusion numérique"),
+    (MONTPELLIER_SLUG, "Occitanie", "Montpellier", datetime.date(2023, 12, 7),
+     "Transformation des métiers et IA générative"),
+    ("relation-usagers-chambery-30012024", "Auvergne-Rhône-Alpes", "Chambéry",
+     datetime.date(2024, 1, 30), "Relation aux usagers"),
+    ("ia-territoires-paris-08022024", "Île-de-France", "Paris", datetime.date(2024, 2, 8),
+     "Intelligence artificielle et territoires"),
+]  # fmt: skip
+
+MONTPELLIER = {
+    "title": "L’IA générative va-t-elle nous remplacer ?",
+    "intro": (
+        "Le 6 juillet 2023, dans le cadre de la journée « Les données et l’IA au service des "
+        "politiques publiques des territoires » organisée au Hub des territoires, à Paris, Les "
+        "Interconnectés, France urbaine et Intercommunalités de France ont dévoilé le plan "
+        "d’action national d’observation des usages de l’Intelligence artificielle (IA) dans les "
+        "territoires, intitulé Les intelligences associées des territoires.\n\n"
+        "Si les associations d’élus s’engagent aujourd’hui, c’est parce que l’IA est un enjeu "
+        "hautement politique tant pour les collectivités que pour les citoyens. La création d’un "
+        "espace d’observation des impacts de l’IA et de décision pour les acteurs publics devient "
+        "indispensable."
+    ),
+    "venue_name": "Hôtel de Montpellier Méditerranée Métropole",
+    "venue_address": "50 place Zeus BP 9531\n34045 Montpellier",
+    "access_public_transport": (
+        "En tram : depuis la Gare Saint-Roch, prendre la ligne 1 et descendre à l’arrêt "
+        "Léon Blum (9 min)."
+    ),
+    "access_car": "Parking à proximité : Tam Montpellier-Parking (2 min à pied).",
+    "access_from_station": "6 min à pied depuis la Gare Saint-Roch.",
+    "hashtag": "#intercoTour",
+    "online_url": "https://www.evenements.interconnectes.com/transfo-montpellier-07122023",
+    "capacity": 150,
+}
+
+# key: (first name, last name, job title, organisation, bio)
+SPEAKERS = {
+    "reynaud": ("Manu", "Reynaud",
+                "Adjoint au Maire de Montpellier, Délégué à la Ville numérique et Intelligente, "
+                "Conseiller", "Montpellier Méditerranée Métropole", ""),
+    "colucci": ("Céline", "Colucci", "Déléguée générale", "Les Interconnectés", ""),
+    "ferguson": ("Yann", "Ferguson", "Responsable scientifique", "LaborIA & Matrice", ""),
+    "derras": ("Mustapha", "Derras", "Directeur de la Recherche et de l’Innovation",
+               "Berger-Levrault", ""),
+    "devineau": ("Pierre-Etienne", "Devineau", "Lead Data Scientist @ Etalab", "DINUM", ""),
+    "folcher": ("Pauline", "Folcher", "Maitresse de conférences", "Université de Montpellier", ""),
+    "oberti": ("Jacques", "Oberti", "Président", "Communauté d’Agglomération du Sicoval", ""),
+    "clement": ("Jean-Philippe", "Clément",
+                "Directeur général adjoint des services en charge de l’espace public et des "
+                "équipements", "Mairie du 17e Paris",
+                "Animateur du podcast Parlez-moi d’IA."),
+    "dehais": ("Benoit", "Dehais", "DSI", "Conseil Régional Occitanie", ""),
+    "guyon": ("Patrick", "Guyon", "Chargé du pilotage de la stratégie numérique",
+              "Métropole Aix-Marseille-Provence", ""),
+    "germain": ("Christelle", "Germain", "Responsable service coordination fonction ressources",
+                "Montpellier Méditerranée Métropole", ""),
+    "roffini": ("Jean-Baptiste", "Roffini", "Co-fondateur", "Delibia", ""),
+    "croitoru": ("Madalina", "Croitoru", "Chercheur et Professeur des Universités",
+                 "Le Laboratoire d’Informatique, de Robotique et de Microélectronique de "
+                 "Montpellier – LIRMM & IA cluster", ""),
+    "martinez": ("Julien", "Martinez", "Co-fondateur", "IA FACTORY", ""),
+    "morquin": ("David", "Morquin", "Président de la délégation à l’Usage du Numérique",
+                "CHU de Montpellier", ""),
+    "bernard": ("Marie", "Bernard", "Cheffe de projet innovation et numérique",
+                "Nantes Métropole", ""),
+    "miellet": ("Philippe", "Miellet", "Directeur général, Associé", "Edater", ""),
+    "morand": ("Julie", "Morand",
+               "Chargée de déploiement en régions Occitanie et Nouvelle-Aquitaine", "SynBird", ""),
+    "raulet": ("Jérôme", "Raulet", "Responsable commercial", "PredExIA", ""),
+    "muller": ("Jean-Paul", "Muller", "Global practice manager AI", "Inetum", ""),
+}  # fmt: skip
+
+S, INTRO, W = (
+    SessionSpeaker.Role.SPEAKER,
+    SessionSpeaker.Role.INTRODUCTION,
+    SessionSpeaker.Role.WITH,
+)
+K = Session.Kind
+
+# (start, end, kind, title, description, room, capacity, [(speaker key, role), ...])
+PROGRAMME = [
+    ("08:30", "09:00", K.WELCOME, "Accueil autour d’un café", "", "", None, []),
+    ("09:00", "09:20", K.INTRODUCTION, "Introduction de la journée", "", "", None,
+     [("reynaud", S), ("colucci", S)]),
+    ("09:20", "10:45", K.PLENARY,
+     "Conférence plénière stratégique : entre risques et opportunités, quels choix pour nos "
+     "organisations ?", "", "Salle du Conseil", None,
+     [("ferguson", INTRO), ("derras", S), ("devineau", S), ("folcher", S), ("oberti", S),
+      ("reynaud", S)]),
+    ("11:00", "11:30", K.KEYNOTE, "Keynote expert", "", "Salle du Conseil", None, []),
+    ("11:30", "12:30", K.ROUND_TABLE,
+     "La parole à ceux qui expérimentent l’IA générative dans leurs collectivités", "",
+     "Salle du Conseil", None,
+     [("clement", S), ("dehais", S), ("guyon", S), ("germain", S), ("roffini", W),
+      ("croitoru", S)]),
+    ("12:30", "14:00", K.BREAK, "Temps déjeuner / échanges", "", "", None, []),
+    ("14:00", "15:00", K.TESTIMONIALS,
+     "Témoignages – comment j’intègre l’IA générative dans mon métier", "", "Salle du Conseil",
+     None, [("martinez", S), ("morquin", S)]),
+    ("15:00", "16:30", K.WORKSHOP, "IA et aide à la décision : qui commande ?",
+     "Atelier participatif de mise en œuvre.", "Atelier A", 40,
+     [("bernard", S), ("miellet", S)]),
+    ("15:00", "16:30", K.WORKSHOP, "L’IA nous rend-elle plus efficaces ?",
+     "Atelier participatif de mise en œuvre.", "Atelier B", 40,
+     [("clement", S), ("morand", S), ("raulet", S)]),
+    ("15:00", "16:30", K.WORKSHOP,
+     "Comment former et accompagner les élus, managers et agents ?",
+     "Atelier participatif de mise en œuvre.", "Atelier C", 30,
+     [("martinez", S), ("muller", S)]),
+    ("16:30", "17:00", K.CLOSING, "Clôture de la journée",
+     "Restitution des travaux de l’après-midi par le rapporteur de chaque atelier et conclusion "
+     "de la journée.", "Salle du Conseil", None, [("reynaud", S)]),
+]  # fmt: skip
+
+CONTACTS = [
+    ("Céline Colucci", "Déléguée générale, Relation aux élus, Presse, Programme de la journée",
+     "ccolucci@interconnectes.com", "06 10 86 23 87"),
+    ("Fanélie Sanjuan", "Responsable Territoir’Prod, Accueil et Logistique",
+     "fsanjuan@interconnectes.com", "06 12 67 90 99"),
+    ("Antonin Dumont", "Communication et Réseaux sociaux, Suivi de l’événement en ligne",
+     "adumont@interconnectes.com", "07 68 73 11 59"),
+]  # fmt: skip
+
+ORGANISERS = [
+    ("Les Interconnectés", "https://www.interconnectes.com/",
+     "Créée en 2009, les Interconnectés est la première association nationale d’élus dédiée aux "
+     "usages et innovations numériques au service des territoires. Interlocuteur de référence de "
+     "l’État, l’association porte la voix des territoires avec ses fondateurs Intercommunalités "
+     "de France et France urbaine et anime la Commission numérique des élus."),
+    ("Montpellier Méditerranée Métropole", "https://www.montpellier3m.fr/",
+     "La Métropole de Montpellier est composée de 31 communes, pour un total de 500 000 "
+     "habitants, avec la septième ville de France en son cœur : Montpellier."),
+]  # fmt: skip
+
+
+def _at(day, hhmm):
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return datetime.datetime.combine(day, datetime.time(hours, minutes), tzinfo=PARIS)
+
+
+def _registration_window(day):
+    """Registration opens two months before the day and closes the evening before."""
+    opens = _at(day - datetime.timedelta(days=60), "09:00")
+    closes = _at(day - datetime.timedelta(days=1), "23:59")
+    return opens, closes
+
+
+def _speakers():
+    speakers = {}
+    for key, (first, last, job, organisation, bio) in SPEAKERS.items():
+        speakers[key], _ = Speaker.objects.get_or_create(
+            slug=slugify(f"{first} {last}"),
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "job_title": job,
+                "organisation": organisation,
+                "bio": bio,
+            },
+        )
+    return speakers
+
+
+def _fill_programme(stop, speakers):
+    for start, end, kind, title, description, room, capacity, line_up in PROGRAMME:
+        session = Session.objects.create(
+            stop=stop,
+            starts_at=_at(stop.date, start),
+            ends_at=_at(stop.date, end),
+            kind=kind,
+            title=title,
+            description=description,
+            room=room,
+            in_person_only=kind == K.WORKSHOP,
+            capacity=capacity,
+        )
+        SessionSpeaker.objects.bulk_create(
+            SessionSpeaker(session=session, speaker=speakers[key], role=role, order=position)
+            for position, (key, role) in enumerate(line_up)
+        )
+
+
+def _montpellier_defaults(day, opens, closes):
+    return {
+        **MONTPELLIER,
+        "region": "Occitanie",
+        "city": "Montpellier",
+        "date": day,
+        "theme": "Transformation des métiers et IA générative",
+        "status": Stop.Status.PUBLISHED,
+        "registration_opens_at": opens,
+        "registration_closes_at": closes,
+    }
+
+
+@transaction.atomic
+def load_demo(*, today=None):
+    """Load the demo tour; returns the upcoming demo stop. Safe to run again."""
+    today = today or timezone.localdate()
+    tour, _ = Tour.objects.get_or_create(slug=TOUR["slug"], defaults=TOUR)
+    for position, (name, responsibilities, email, phone) in enumerate(CONTACTS):
+        Contact.objects.get_or_create(
+            tour=tour,
+            name=name,
+            defaults={
+                "responsibilities": responsibilities,
+                "email": email,
+                "phone": phone,
+                "order": position,
+            },
+        )
+    organisers = [
+        Partner.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": Partner.Kind.ORGANISER,
+                "url": url,
+                "description": text,
+                "order": position,
+            },
+        )[0]
+        for position, (name, url, text) in enumerate(ORGANISERS)
+    ]
+    speakers = _speakers()
+
+    for slug, region, city, day, theme in STOPS:
+        if Stop.objects.filter(slug=slug).exists():
+            continue
+        opens, closes = _registration_window(day)
+        if slug == MONTPELLIER_SLUG:
+            stop = Stop.objects.create(
+                tour=tour, slug=slug, **_montpellier_defaults(day, opens, closes)
+            )
+            stop.partners.set(organisers)
+            _fill_programme(stop, speakers)
+        else:
+            Stop.objects.create(
+                tour=tour,
+                slug=slug,
+                region=region,
+                city=city,
+                date=day,
+                theme=theme,
+                title=theme,
+                status=Stop.Status.PUBLISHED,
+                capacity=120,
+                registration_opens_at=opens,
+                registration_closes_at=closes,
+                hashtag="#intercoTour",
+            )
+
+    # An upcoming copy of the Montpellier day, so that registration can be tried today.
+    # Re-dated only once it has passed, so that running the command again changes nothing.
+    day = today + datetime.timedelta(weeks=4)
+    demo = Stop.objects.filter(slug=DEMO_COPY_SLUG).first()
+    if demo is not None and demo.date < today:
+        demo.delete()
+        demo = None
+    if demo is None:
+        opens = _at(today, "00:00")
+        closes = _at(day - datetime.timedelta(days=1), "23:59")
+        defaults = _montpellier_defaults(day, opens, closes)
+        defaults["title"] = f"{MONTPELLIER['title']} (journée de démonstration)"
+        demo = Stop.objects.create(tour=tour, slug=DEMO_COPY_SLUG, **defaults)
+        demo.partners.set(organisers)
+        _fill_programme(demo, speakers)
+    return demo

@@ -1,0 +1,398 @@
+"""The tour, its stops (one "journée expert" each), their programme, contacts and partners."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class TimestampedModel(models.Model):
+    """Creation and last-change times; the public pages' cache keys are built on them."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Tour(TimestampedModel):
+    """A season of the IntercoTOUR, e.g. "IntercoTOUR 2023-2024"."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    organiser = models.CharField(_("organiser"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("tour")
+        verbose_name_plural = _("tours")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class StopQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Stop.Status.PUBLISHED)
+
+    def upcoming(self, today=None):
+        return self.filter(date__gte=today or timezone.localdate()).order_by("date")
+
+    def past(self, today=None):
+        return self.filter(date__lt=today or timezone.localdate()).order_by("-date")
+
+    def with_programme(self):
+        """Everything a stop page shows, in a fixed number of queries."""
+        from speakers.models import SessionSpeaker
+
+        return self.select_related("tour").prefetch_related(
+            models.Prefetch(
+                "sessions",
+                queryset=Session.objects.order_by("starts_at", "ends_at", "title").prefetch_related(
+                    models.Prefetch(
+                        "session_speakers",
+                        queryset=SessionSpeaker.objects.select_related("speaker").order_by(
+                            "order", "pk"
+                        ),
+                    )
+                ),
+            ),
+            models.Prefetch("contacts", queryset=Contact.objects.order_by("order", "pk")),
+            models.Prefetch("tour__contacts", queryset=Contact.objects.order_by("order", "pk")),
+            models.Prefetch("partners", queryset=Partner.objects.order_by("kind", "order", "name")),
+        )
+
+
+RESERVED_SLUGS = {"admin", "i18n", "intervenants", "accessibilite", "confidentialite", "static",
+                  "media", "espace-intervenant", "inscription"}  # fmt: skip
+
+
+def validate_stop_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for a page of the site."), params={"slug": value}
+        )
+
+
+class Stop(TimestampedModel):
+    """One journée expert of a tour, in one city, on one day."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    tour = models.ForeignKey(
+        Tour, verbose_name=_("tour"), on_delete=models.PROTECT, related_name="stops"
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        validators=[validate_stop_slug],
+        help_text=_("Address of the stop's page, e.g. transfo-montpellier-07122023."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    region = models.CharField(_("region"), max_length=100)
+    city = models.CharField(_("city"), max_length=100)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), default=datetime.time(8, 30))
+    end_time = models.TimeField(_("end time"), default=datetime.time(17, 0))
+    theme = models.CharField(_("theme"), max_length=200)
+    title = models.CharField(_("title"), max_length=250)
+    intro = models.TextField(_("introduction"), blank=True)
+
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.TextField(_("venue address"), blank=True)
+    access_public_transport = models.TextField(_("by public transport"), blank=True)
+    access_car = models.TextField(_("by car and parking"), blank=True)
+    access_from_station = models.TextField(_("from the railway station"), blank=True)
+
+    capacity = models.PositiveIntegerField(
+        _("in-person capacity"), help_text=_("Number of in-person places for the day.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens at"))
+    registration_closes_at = models.DateTimeField(_("registration closes at"))
+    seats_taken = models.PositiveIntegerField(
+        _("in-person places taken"),
+        default=0,
+        editable=False,
+        help_text=_("Confirmed in-person registrations; kept by the registration services."),
+    )
+    online_url = models.URLField(_("online-following link"), blank=True)
+    hashtag = models.CharField(_("hashtag"), max_length=100, blank=True)
+    partners = models.ManyToManyField(
+        "Partner", verbose_name=_("partners"), related_name="stops", blank=True
+    )
+
+    objects = StopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stop")
+        verbose_name_plural = _("stops")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="stop_capacity_positive",
+                violation_error_message=_("The in-person capacity must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")),
+                name="stop_not_overbooked",
+                violation_error_message=_(
+                    "The in-person capacity cannot be lower than the places already taken."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="stop_ends_after_start",
+                violation_error_message=_("The day must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="stop_registration_closes_after_opening",
+                violation_error_message=_("Registration must close after it opens."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.city} – {self.date:%d/%m/%Y} – {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("events:stop_detail", kwargs={"slug": self.slug})
+
+    @property
+    def places_left(self):
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def is_full(self):
+        return self.seats_taken >= self.capacity
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED
+
+    def registration_window(self, now=None):
+        """'not_open_yet', 'open' or 'closed', from the dates and the status only."""
+        now = now or timezone.now()
+        if not self.is_public or now >= self.registration_closes_at:
+            return "closed"
+        if now < self.registration_opens_at:
+            return "not_open_yet"
+        return "open"
+
+
+class SessionQuerySet(models.QuerySet):
+    def workshops(self):
+        return self.filter(kind=Session.Kind.WORKSHOP)
+
+    def overlapping(self, starts_at, ends_at):
+        """Sessions whose time range overlaps [starts_at, ends_at)."""
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+
+class Session(TimestampedModel):
+    """One time-slotted item of a stop's programme."""
+
+    class Kind(models.TextChoices):
+        WELCOME = "welcome", _("Welcome")
+        INTRODUCTION = "introduction", _("Introduction")
+        PLENARY = "plenary", _("Plenary")
+        KEYNOTE = "keynote", _("Keynote")
+        ROUND_TABLE = "round_table", _("Round table")
+        TESTIMONIALS = "testimonials", _("Testimonials")
+        BREAK = "break", pgettext_lazy("session kind", "Break / lunch")
+        WORKSHOP = "workshop", _("Workshop")
+        CLOSING = "closing", _("Closing")
+
+    stop = models.ForeignKey(
+        Stop, verbose_name=_("stop"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    in_person_only = models.BooleanField(
+        _("in person only"),
+        default=False,
+        help_text=_("Not broadcast online: only in-person attendees can take part."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("seats"),
+        null=True,
+        blank=True,
+        help_text=_("Required for workshops: attendees book one of these seats."),
+    )
+    seats_taken = models.PositiveIntegerField(
+        _("seats taken"),
+        default=0,
+        editable=False,
+        help_text=_("Confirmed workshop bookings; kept by the registration services."),
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "ends_at", "title"]
+        indexes = [models.Index(fields=["stop", "starts_at"], name="session_stop_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="workshop") | Q(capacity__isnull=False, capacity__gt=0),
+                name="session_workshop_has_capacity",
+                violation_error_message=_("A workshop needs a number of seats greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="workshop") | Q(in_person_only=True),
+                name="session_workshop_in_person_only",
+                violation_error_message=_("Workshops are participatory and held in person only."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="session_capacity_positive",
+                violation_error_message=_("The number of seats must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_taken=0) | Q(seats_taken__lte=F("capacity")),
+                name="session_not_overbooked",
+                violation_error_message=_(
+                    "The number of seats cannot be lower than the seats already booked."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{local:%d/%m/%Y %H:%M} – {self.title}"
+
+    @property
+    def is_workshop(self):
+        return self.kind == self.Kind.WORKSHOP
+
+    @property
+    def seats_left(self):
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)
+
+    def overlaps(self, other):
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def parallel_sessions(self):
+        """The other sessions of the same stop that run at the same time."""
+        return (
+            Session.objects.filter(stop_id=self.stop_id)
+            .overlapping(self.starts_at, self.ends_at)
+            .exclude(pk=self.pk)
+        )
+
+
+@dataclass
+class TimeSlot:
+    """Sessions whose times overlap: they run in parallel."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    sessions: list = field(default_factory=list)
+
+    @property
+    def is_parallel(self):
+        return len(self.sessions) > 1
+
+
+def group_into_slots(sessions):
+    """Group sessions (any iterable) into time slots of overlapping sessions, in time order."""
+    slots = []
+    for session in sorted(sessions, key=lambda s: (s.starts_at, s.ends_at, s.title)):
+        if slots and session.starts_at < slots[-1].ends_at:
+            slot = slots[-1]
+            slot.sessions.append(session)
+            slot.ends_at = max(slot.ends_at, session.ends_at)
+        else:
+            slots.append(TimeSlot(session.starts_at, session.ends_at, [session]))
+    return slots
+
+
+class Contact(TimestampedModel):
+    """An organiser's contact for a stop or for a whole tour."""
+
+    tour = models.ForeignKey(
+        Tour,
+        verbose_name=_("tour"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        null=True,
+        blank=True,
+    )
+    stop = models.ForeignKey(
+        Stop,
+        verbose_name=_("stop"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(_("name"), max_length=200)
+    responsibilities = models.CharField(_("responsibilities"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(tour__isnull=False) & Q(stop__isnull=True))
+                | (Q(tour__isnull=True) & Q(stop__isnull=False)),
+                name="contact_for_a_tour_or_a_stop",
+                violation_error_message=_("A contact belongs either to a tour or to a stop."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Partner(TimestampedModel):
+    """An organiser or partner shown on stop pages."""
+
+    class Kind(models.TextChoices):
+        ORGANISER = "organiser", _("Organiser")
+        PARTNER = "partner", _("Partner")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARTNER)
+    url = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="partners/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["kind", "order", "name"]
+
+    def __str__(self):
+        return self.name

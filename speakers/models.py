@@ -1,0 +1,91 @@
+"""Speakers and their roles in sessions."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.models import TimestampedModel
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def public(self):
+        """Speakers who speak in at least one published stop."""
+        from events.models import Stop
+
+        return self.filter(session_speakers__session__stop__status=Stop.Status.PUBLISHED).distinct()
+
+
+class Speaker(TimestampedModel):
+    """A person who speaks, moderates or reports at one or several stops."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    job_title = models.CharField(_("job title"), max_length=300, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    bio = models.TextField(_("short biography"), blank=True, max_length=2000)
+    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    email = models.EmailField(
+        _("e-mail"),
+        blank=True,
+        help_text=_("Private: used to contact the speaker, never shown on the site."),
+    )
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self):
+        return reverse("speakers:speaker_detail", kwargs={"slug": self.slug})
+
+
+class SessionSpeaker(TimestampedModel):
+    """A speaker's role in one session, and their place in the session's line-up."""
+
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Speaker")
+        MODERATOR = "moderator", _("Moderator")
+        INTRODUCTION = "introduction", _("Introduction")
+        WITH = "with", _("Co-presenter (with)")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+        HOST = "host", _("Host")
+
+    session = models.ForeignKey(
+        "events.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="session_speakers",
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        verbose_name=_("speaker"),
+        on_delete=models.CASCADE,
+        related_name="session_speakers",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("session speaker")
+        verbose_name_plural = _("session speakers")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "speaker"],
+                name="sessionspeaker_unique_per_session",
+                violation_error_message=_("This speaker is already in this session."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} – {self.get_role_display()}"

@@ -1,0 +1,19 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_stop(db):
+    """The demo tour as `load_demo` loads it; returns the past Montpellier stop."""
+    from events.demo import MONTPELLIER_SLUG, load_demo
+    from events.models import Stop
+
+    load_demo()
+    return Stop.objects.get(slug=MONTPELLIER_SLUG)

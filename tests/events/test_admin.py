@@ -1,0 +1,87 @@
+import pytest
+from django.urls import reverse
+
+from events.models import Contact, Partner, Session, Stop, Tour
+from speakers.models import SessionSpeaker, Speaker
+from tests.factories import SessionSpeakerFactory, StopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_fr(admin_client):
+    admin_client.cookies["django_language"] = "fr"
+    return admin_client
+
+
+@pytest.mark.parametrize("model", [Tour, Stop, Session, Contact, Partner, Speaker, SessionSpeaker])
+def test_every_model_has_an_admin_changelist_and_add_form(admin_client_fr, model):
+    SessionSpeakerFactory()
+    opts = model._meta
+
+    prefix = f"admin:{opts.app_label}_{opts.model_name}"
+    changelist = admin_client_fr.get(reverse(f"{prefix}_changelist"))
+    add = admin_client_fr.get(reverse(f"{prefix}_add"))
+
+    assert changelist.status_code == 200
+    assert add.status_code == 200
+    assert str(opts.verbose_name_plural).capitalize() in changelist.text
+
+
+def test_admin_refuses_a_workshop_without_seats_in_french(admin_client_fr):
+    stop = StopFactory()
+
+    response = admin_client_fr.post(
+        reverse("admin:events_session_add"),
+        {
+            "stop": stop.pk,
+            "starts_at_0": stop.date.strftime("%d/%m/%Y"),
+            "starts_at_1": "15:00",
+            "ends_at_0": stop.date.strftime("%d/%m/%Y"),
+            "ends_at_1": "14:00",
+            "kind": "workshop",
+            "title": "Atelier sans places",
+            "in_person_only": "on",
+            "capacity": "",
+            "session_speakers-TOTAL_FORMS": "0",
+            "session_speakers-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Un atelier doit avoir un nombre de places supérieur à zéro." in response.text
+    assert "Une session doit se terminer après son début." in response.text
+    assert not Session.objects.exists()
+
+
+def test_admin_refuses_a_duplicate_stop_slug_in_french(admin_client_fr):
+    existing = StopFactory(slug="transfo-montpellier-07122023")
+
+    response = admin_client_fr.post(
+        reverse("admin:events_stop_add"),
+        {
+            "tour": existing.tour.pk,
+            "status": "draft",
+            "title": "Copie",
+            "slug": "transfo-montpellier-07122023",
+            "theme": "IA",
+            "region": "Occitanie",
+            "city": "Montpellier",
+            "date": "07/12/2027",
+            "start_time": "08:30",
+            "end_time": "17:00",
+            "capacity": "100",
+            "registration_opens_at_0": "01/10/2027",
+            "registration_opens_at_1": "09:00",
+            "registration_closes_at_0": "06/12/2027",
+            "registration_closes_at_1": "23:59",
+            "sessions-TOTAL_FORMS": "0",
+            "sessions-INITIAL_FORMS": "0",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Un objet Étape avec ce champ Identifiant d’adresse existe déjà." in response.text
+    assert Stop.objects.count() == 1

@@ -1,0 +1,171 @@
+"""`load_demo` against the printed Montpellier programme in ../shared/seed/."""
+
+import datetime
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from events.demo import DEMO_COPY_SLUG, MONTPELLIER_SLUG
+from events.models import Contact, Session, Stop, Tour
+from speakers.models import SessionSpeaker, Speaker
+
+pytestmark = pytest.mark.django_db
+
+SEED_DIR = Path(__file__).resolve().parents[3] / "shared" / "seed"
+
+
+def _seed_text():
+    files = sorted(SEED_DIR.glob("*.txt"))
+    if not files:
+        pytest.skip(f"seed programme not found in {SEED_DIR}")
+    return re.sub(r"\s+", " ", " ".join(f.read_text() for f in files))
+
+
+def _counts():
+    return [m.objects.count() for m in (Tour, Stop, Session, Speaker, SessionSpeaker, Contact)]
+
+
+def test_load_demo_loads_the_seven_stops_of_the_tour(demo_stop):
+    stops = Stop.objects.exclude(slug=DEMO_COPY_SLUG).order_by("date")
+
+    assert [(s.region, s.city, s.date, s.theme) for s in stops] == [
+        ("Grand Est", "Strasbourg", datetime.date(2023, 6, 14), "Numérique responsable"),
+        ("Île-de-France", "Paris", datetime.date(2023, 7, 6), "Data"),
+        ("Nouvelle Aquitaine", "Pau", datetime.date(2023, 10, 5), "Cybersécurité"),
+        ("Pays de la Loire", "Le Mans", datetime.date(2023, 11, 9), "Inclusion numérique"),
+        ("Occitanie", "Montpellier", datetime.date(2023, 12, 7),
+         "Transformation des métiers et IA générative"),
+        ("Auvergne-Rhône-Alpes", "Chambéry", datetime.date(2024, 1, 30), "Relation aux usagers"),
+        ("Île-de-France", "Paris", datetime.date(2024, 2, 8),
+         "Intelligence artificielle et territoires"),
+    ]  # fmt: skip
+    assert all(s.status == Stop.Status.PUBLISHED for s in stops)
+
+
+def test_every_demo_speaker_has_job_title_and_organisation_as_printed(demo_stop):
+    seed = _seed_text()
+    speakers = Speaker.objects.all()
+
+    assert speakers.count() == 20
+    for speaker in speakers:
+        printed = f"{speaker.full_name}, {speaker.job_title}, {speaker.organisation}"
+        assert printed in seed, printed
+
+
+def test_speakers_of_several_sessions_are_one_speaker(demo_stop):
+    reynaud = Speaker.objects.get(last_name="Reynaud")
+
+    titles = [
+        ss.session.title
+        for ss in reynaud.session_speakers.filter(session__stop=demo_stop).order_by(
+            "session__starts_at"
+        )
+    ]
+    assert titles == [
+        "Introduction de la journée",
+        "Conférence plénière stratégique : entre risques et opportunités, quels choix pour "
+        "nos organisations ?",
+        "Clôture de la journée",
+    ]
+
+
+def test_montpellier_programme_has_every_time_slot_as_printed(demo_stop):
+    slots = [
+        (timezone.localtime(s.starts_at).strftime("%H:%M"),
+         timezone.localtime(s.ends_at).strftime("%H:%M"), s.kind)
+        for s in demo_stop.sessions.order_by("starts_at", "pk")
+    ]  # fmt: skip
+
+    assert slots == [
+        ("08:30", "09:00", "welcome"),
+        ("09:00", "09:20", "introduction"),
+        ("09:20", "10:45", "plenary"),
+        ("11:00", "11:30", "keynote"),
+        ("11:30", "12:30", "round_table"),
+        ("12:30", "14:00", "break"),
+        ("14:00", "15:00", "testimonials"),
+        ("15:00", "16:30", "workshop"),
+        ("15:00", "16:30", "workshop"),
+        ("15:00", "16:30", "workshop"),
+        ("16:30", "17:00", "closing"),
+    ]
+
+
+def test_montpellier_workshops_are_parallel_in_person_only_with_seats(demo_stop):
+    workshops = list(demo_stop.sessions.workshops().order_by("pk"))
+
+    assert [w.title for w in workshops] == [
+        "IA et aide à la décision : qui commande ?",
+        "L’IA nous rend-elle plus efficaces ?",
+        "Comment former et accompagner les élus, managers et agents ?",
+    ]
+    assert all(w.in_person_only and w.capacity > 0 for w in workshops)
+    assert set(workshops[0].parallel_sessions()) == set(workshops[1:])
+
+
+def test_montpellier_roles_introduction_and_with_are_kept(demo_stop):
+    plenary = demo_stop.sessions.get(kind=Session.Kind.PLENARY)
+    round_table = demo_stop.sessions.get(kind=Session.Kind.ROUND_TABLE)
+
+    first = plenary.session_speakers.order_by("order").first()
+    assert (first.speaker.full_name, first.role) == ("Yann Ferguson", "introduction")
+    roffini = round_table.session_speakers.get(speaker__last_name="Roffini")
+    germain = round_table.session_speakers.get(speaker__last_name="Germain")
+    assert roffini.role == "with"
+    assert roffini.order == germain.order + 1
+
+
+def test_montpellier_venue_contacts_and_hashtag(demo_stop):
+    assert demo_stop.slug == MONTPELLIER_SLUG
+    assert demo_stop.venue_name == "Hôtel de Montpellier Méditerranée Métropole"
+    assert demo_stop.venue_address == "50 place Zeus BP 9531\n34045 Montpellier"
+    assert "Léon Blum" in demo_stop.access_public_transport
+    assert "Tam Montpellier-Parking" in demo_stop.access_car
+    assert "Gare Saint-Roch" in demo_stop.access_from_station
+    assert demo_stop.hashtag == "#intercoTour"
+    contacts = [(c.name, c.email, c.phone) for c in demo_stop.tour.contacts.all()]
+    assert contacts == [
+        ("Céline Colucci", "ccolucci@interconnectes.com", "06 10 86 23 87"),
+        ("Fanélie Sanjuan", "fsanjuan@interconnectes.com", "06 12 67 90 99"),
+        ("Antonin Dumont", "adumont@interconnectes.com", "07 68 73 11 59"),
+    ]
+
+
+def test_load_demo_creates_an_upcoming_copy_open_for_registration(demo_stop):
+    copy = Stop.objects.get(slug=DEMO_COPY_SLUG)
+
+    assert copy.date == timezone.localdate() + datetime.timedelta(weeks=4)
+    assert copy.registration_window() == "open"
+    assert copy.sessions.count() == demo_stop.sessions.count()
+    assert copy.sessions.workshops().count() == 3
+
+
+def test_load_demo_twice_changes_nothing():
+    call_command("load_demo", stdout=StringIO())
+    before = _counts()
+    snapshot = list(Stop.objects.values_list("slug", "date", "updated_at"))
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+
+    assert _counts() == before
+    assert list(Stop.objects.values_list("slug", "date", "updated_at")) == snapshot
+    assert f"/{DEMO_COPY_SLUG}/" in out.getvalue()
+
+
+def test_load_demo_is_all_or_nothing(monkeypatch):
+    from events import demo
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "_fill_programme", broken)
+
+    with pytest.raises(RuntimeError):
+        demo.load_demo()
+
+    assert _counts() == [0, 0, 0, 0, 0, 0]
