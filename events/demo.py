@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from speakers.models import SessionSpeaker, Speaker
 
+from .content import bump_content_version
 from .models import Contact, Partner, Session, Stop, Tour
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -309,4 +310,5 @@ def load_demo(*, today=None):
         demo = Stop.objects.create(tour=tour, slug=DEMO_COPY_SLUG, **defaults)
         demo.partners.set(organisers)
         _fill_programme(demo, speakers)
+    bump_content_version()  # line-ups were bulk-created, without signals
     return demo

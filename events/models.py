@@ -56,7 +56,7 @@ class StopQuerySet(models.QuerySet):
         return self.select_related("tour").prefetch_related(
             models.Prefetch(
                 "sessions",
-                queryset=Session.objects.order_by("starts_at", "ends_at", "title").prefetch_related(
+                queryset=Session.objects.order_by("starts_at", "ends_at", "pk").prefetch_related(
                     models.Prefetch(
                         "session_speakers",
                         queryset=SessionSpeaker.objects.select_related("speaker").order_by(
@@ -72,7 +72,7 @@ class StopQuerySet(models.QuerySet):
 
 
 RESERVED_SLUGS = {"admin", "i18n", "intervenants", "accessibilite", "confidentialite", "static",
-                  "media", "espace-intervenant", "inscription"}  # fmt: skip
+                  "media", "espace-intervenant", "inscription", "healthz", "langue"}  # fmt: skip
 
 
 def validate_stop_slug(value):
@@ -249,7 +249,7 @@ class Session(TimestampedModel):
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-        ordering = ["starts_at", "ends_at", "title"]
+        ordering = ["starts_at", "ends_at", "pk"]
         indexes = [models.Index(fields=["stop", "starts_at"], name="session_stop_start_idx")]
         constraints = [
             models.CheckConstraint(
@@ -323,7 +323,7 @@ class TimeSlot:
 def group_into_slots(sessions):
     """Group sessions (any iterable) into time slots of overlapping sessions, in time order."""
     slots = []
-    for session in sorted(sessions, key=lambda s: (s.starts_at, s.ends_at, s.title)):
+    for session in sorted(sessions, key=lambda s: (s.starts_at, s.ends_at, s.pk or 0)):
         if slots and session.starts_at < slots[-1].ends_at:
             slot = slots[-1]
             slot.sessions.append(session)

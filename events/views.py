@@ -1,16 +1,16 @@
-from django.core.cache import cache
-from django.http import HttpResponse
+import datetime
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import selectors
 from .calendars import stop_programme_calendar
 from .models import Stop
-
-PROGRAMME_CACHE_SECONDS = 24 * 3600
+from .page_cache import cached_page, stop_page_version
 
 
 def home(request):
@@ -39,41 +39,38 @@ def registration_state(stop, now):
     return window
 
 
-def _programme_html(stop):
-    """The programme, access, contacts and partners, rendered once per content version.
-
-    The key holds the content version (see ``selectors.stop_page_queryset``): any edit, and
-    any booking (it changes a seat count), makes a new key, so the seats left are exact.
-    """
-    key = f"stop-programme:{stop.pk}:{get_language()}:{selectors.programme_version(stop)}"
-    html = cache.get(key)
-    if html is None:
-        full = Stop.objects.with_programme().get(pk=stop.pk)
-        html = render_to_string(
-            "events/includes/stop_programme.html",
-            {
-                "stop": full,
-                "days": selectors.programme_days(full.sessions.all()),
-                "contacts": selectors.stop_contacts(full),
-                "partners": list(full.partners.all()),
-            },
-        )
-        cache.set(key, html, PROGRAMME_CACHE_SECONDS)
-    return mark_safe(html)  # rendered by our own template, autoescaped
+def _clock_boundary(stop, now):
+    """The next time the stop page's wording changes by itself (opening, closing, the day)."""
+    day_after = timezone.make_aware(
+        datetime.datetime.combine(stop.date + datetime.timedelta(days=1), datetime.time())
+    )
+    upcoming = [
+        moment
+        for moment in (stop.registration_opens_at, stop.registration_closes_at, day_after)
+        if moment > now
+    ]
+    return min(upcoming, default=None)
 
 
 def stop_detail(request, slug):
-    stop = get_object_or_404(selectors.stop_page_queryset(), slug=slug)
-    return render(
-        request,
-        "events/stop_detail.html",
-        {
-            "stop": stop,
-            "programme": _programme_html(stop),
-            "registration_state": registration_state(stop, timezone.now()),
-            "today": timezone.localdate(),
-        },
-    )
+    def render_page():
+        stop = get_object_or_404(Stop.objects.published().with_programme(), slug=slug)
+        now = timezone.now()
+        html = render_to_string(
+            "events/stop_detail.html",
+            {
+                "stop": stop,
+                "days": selectors.programme_days(stop.sessions.all()),
+                "contacts": selectors.stop_contacts(stop),
+                "partners": list(stop.partners.all()),
+                "registration_state": registration_state(stop, now),
+                "today": timezone.localdate(now),
+            },
+            request=request,
+        )
+        return html, _clock_boundary(stop, now)
+
+    return cached_page(f"stop:{slug}", stop_page_version(slug), render_page)
 
 
 def stop_calendar(request, slug):
@@ -84,5 +81,33 @@ def stop_calendar(request, slug):
     return response
 
 
+def health(request):
+    """Liveness probe for load balancers and the benchmark's baseline: no database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def accessibility(request):
     return render(request, "events/accessibility.html")
+
+
+def switch_language(request, language):
+    """Link-based language switch: public pages stay free of per-visitor CSRF tokens.
+
+    Choosing a display language is harmless if forged, so a plain link is acceptable.
+    """
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+        )
+    return response

@@ -1,26 +1,22 @@
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from events.models import Stop
-from events.selectors import speakers_version
+from events.page_cache import SITE, cached_page, versions
 
 from .models import SessionSpeaker, Speaker
 
-LIST_CACHE_SECONDS = 24 * 3600
-
 
 def speaker_list(request):
-    key = f"speaker-list:{get_language()}:{speakers_version()}"
-    html = cache.get(key)
-    if html is None:
+    def render_page():
         speakers = Speaker.objects.public().order_by("last_name", "first_name")
-        html = render_to_string("speakers/includes/speaker_list.html", {"speakers": speakers})
-        cache.set(key, html, LIST_CACHE_SECONDS)
-    return render(request, "speakers/speaker_list.html", {"speaker_list": mark_safe(html)})
+        html = render_to_string(
+            "speakers/speaker_list.html", {"speakers": speakers}, request=request
+        )
+        return html, None
+
+    return cached_page("speakers", versions(SITE), render_page)
 
 
 def speaker_detail(request, slug):

@@ -4,9 +4,13 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from events import page_cache
+
     cache.clear()
+    page_cache._local.clear()
     yield
     cache.clear()
+    page_cache._local.clear()
 
 
 @pytest.fixture

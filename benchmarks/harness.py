@@ -1,0 +1,133 @@
+"""Shared pieces of the benchmarks: a PostgreSQL database, gunicorn, and a load generator.
+
+Benchmarks print figures; they never assert timings. Run them from the project folder with the
+project's virtualenv, e.g. ``.venv/bin/python -m benchmarks.public_pages``.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_DB", "intercotour_bench")
+
+
+def server_env(cache_url=None):
+    static_root = Path(tempfile.gettempdir()) / "intercotour-bench-static"
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "intercotour.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-secret-key-benchmark-only-secret-key",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"{PG_URL}/{DB_NAME}",
+        "CACHE_URL": cache_url or os.environ.get("BENCH_CACHE_URL", _default_cache()),
+        "STATIC_ROOT": str(static_root),
+        "EMAIL_URL": "consolemail://",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _default_cache():
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 6379), timeout=1):
+        return "rediscache://127.0.0.1:6379/7"
+    return "locmemcache://"
+
+
+def manage(*args, env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def fresh_database(env):
+    """Drop and create the benchmark database, migrate it, collect static files."""
+    subprocess.run(
+        ["psql", PG_URL + "/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DB_NAME}"],
+        check=True,
+    )
+    subprocess.run(
+        ["psql", PG_URL + "/postgres", "-q", "-c", f"CREATE DATABASE {DB_NAME}"], check=True
+    )
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env, workers=None, threads=1):
+    port = free_port()
+    workers = workers or (os.cpu_count() or 2) + 1
+    process = subprocess.Popen(
+        [
+            "gunicorn",
+            "intercotour.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(base + "/healthz/", timeout=1).read()
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def requests_per_second(url, seconds=10, connections=8):
+    """Requests per second served for ``url``: wrk where installed, else Python threads."""
+    urllib.request.urlopen(url, timeout=10).read()  # warm-up: fills caches
+    if shutil.which("wrk"):
+        output = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        if non_2xx:
+            raise RuntimeError(f"{url}: {non_2xx.group(1)} error responses")
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    deadline = time.monotonic() + seconds
+
+    def client():
+        done = 0
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                response.read()
+            done += 1
+        return done
+
+    with ThreadPoolExecutor(connections) as pool:
+        total = sum(pool.map(lambda _: client(), range(connections)))
+    return total / seconds
