@@ -300,7 +300,9 @@ def load_demo(*, today=None):
     day = today + datetime.timedelta(weeks=4)
     demo = Stop.objects.filter(slug=DEMO_COPY_SLUG).first()
     if demo is not None and demo.date < today:
-        demo.delete()
+        # Keep the past copy (and its registrations) under another address.
+        demo.slug = f"{DEMO_COPY_SLUG}-{demo.date:%Y%m%d}"
+        demo.save(update_fields=["slug", "updated_at"])
         demo = None
     if demo is None:
         opens = _at(today, "00:00")

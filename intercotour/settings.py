@@ -150,3 +150,12 @@ LOGGING = {
 }
 
 FORMAT_MODULE_PATH = ["intercotour.formats"]
+
+# Absolute address of the site, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Registration submissions allowed per client address, e.g. "30/m"; empty turns it off. A whole
+# town hall may register from one public address: keep it generous.
+REGISTRATION_RATE_LIMIT = env.str("REGISTRATION_RATE_LIMIT", default="30/m")
+# The request header holding the client address when behind a proxy (e.g. HTTP_X_REAL_IP).
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")

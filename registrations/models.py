@@ -1,0 +1,169 @@
+"""Registrations to a stop, workshop bookings and their waiting lists."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from events.models import TimestampedModel
+
+
+def new_management_key():
+    return secrets.token_urlsafe(24)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def waiting_in_line(self):
+        """The stop's waiting list, first come first served."""
+        return self.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
+
+
+class Registration(TimestampedModel):
+    """One attendee's registration to one stop, in person or online."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Category(models.TextChoices):
+        ELECTED = "elected", _("Elected official")
+        LOCAL_STAFF = "local_staff", _("Local authority staff")
+        STATE = "state", _("State / administration")
+        COMPANY = "company", _("Company")
+        ASSOCIATION = "association", _("Association")
+        RESEARCH = "research", _("Research / university")
+        OTHER = "other", _("Other")
+
+    stop = models.ForeignKey(
+        "events.Stop",
+        verbose_name=_("stop"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=200)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    mode = models.CharField(_("attendance"), max_length=20, choices=Mode.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    lunch = models.BooleanField(_("lunch"), default=False)
+    dietary_requirements = models.CharField(_("dietary requirements"), max_length=300, blank=True)
+    reduced_mobility = models.BooleanField(_("reduced mobility"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    access_needs = models.CharField(_("other access needs"), max_length=300, blank=True)
+    wants_news = models.BooleanField(_("wants news of future stops"), default=False)
+    management_key = models.CharField(
+        _("management key"), max_length=64, unique=True, default=new_management_key, editable=False
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["stop", "status", "waiting_since"], name="registration_queue_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "stop",
+                condition=~Q(status="cancelled"),
+                name="registration_one_per_email_per_stop",
+                violation_error_message=_("This e-mail address is already registered."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode="online", status="waiting"),
+                name="registration_online_never_waits",
+                violation_error_message=_("Online attendance has no waiting list."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
+                name="registration_waiting_has_a_place_in_line",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} – {self.stop}"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def holds_in_person_place(self):
+        return self.mode == self.Mode.IN_PERSON and self.status == self.Status.CONFIRMED
+
+
+class WorkshopBookingQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=WorkshopBooking.Status.CONFIRMED)
+
+    def waiting_in_line(self):
+        """A workshop's waiting list, first come first served, for attendees sure to come."""
+        return self.filter(
+            status=WorkshopBooking.Status.WAITING,
+            registration__status=Registration.Status.CONFIRMED,
+            registration__mode=Registration.Mode.IN_PERSON,
+        ).order_by("waiting_since", "pk")
+
+
+class WorkshopBooking(TimestampedModel):
+    """A registrant's seat (or place on the waiting list) in one in-person workshop."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="bookings",
+    )
+    session = models.ForeignKey(
+        "events.Session",
+        verbose_name=_("workshop"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+
+    objects = WorkshopBookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop booking")
+        verbose_name_plural = _("workshop bookings")
+        ordering = ["session__starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                name="workshopbooking_once_per_workshop",
+                violation_error_message=_("This workshop is already chosen."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
+                name="workshopbooking_waiting_has_a_place_in_line",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration} – {self.session.title}"

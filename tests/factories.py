@@ -106,3 +106,21 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Partenaire {n}")
     kind = Partner.Kind.PARTNER
+
+
+def registration_details(**overrides):
+    """Keyword arguments for ``registrations.services.register``."""
+    details = {
+        "first_name": "Camille",
+        "last_name": "Durand",
+        "email": f"camille.durand.{next(_emails)}@example.org",
+        "organisation": "Métropole de Montpellier",
+        "job_title": "Cheffe de projet numérique",
+        "category": "local_staff",
+        "mode": "in_person",
+    }
+    details.update(overrides)
+    return details
+
+
+_emails = iter(range(10**9))

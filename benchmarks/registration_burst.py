@@ -1,0 +1,128 @@
+"""A registration burst: many clients register at once for one small workshop.
+
+    .venv/bin/python -m benchmarks.registration_burst [--clients 40] [--attempts 400] [--seats 20]
+
+Serves the app with gunicorn (DEBUG off, PostgreSQL), then ``--clients`` concurrent clients
+each load the form (CSRF cookie and token) and post registrations, all for the same workshop
+of ``--seats`` seats, accepting the waiting list. Prints registrations per second, p50/p95
+latency of the submissions, and the final seat counts, which must equal the capacity.
+"""
+
+import argparse
+import http.cookiejar
+import os
+import re
+import statistics
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+from benchmarks.harness import fresh_database, gunicorn, server_env
+
+
+def prepare(seats):
+    import datetime
+
+    from django.utils import timezone
+
+    from events.demo import load_demo
+    from events.models import Session, Stop
+
+    demo = load_demo()
+    Stop.objects.filter(pk=demo.pk).update(capacity=100_000)
+    workshop = demo.sessions.workshops().order_by("pk").first()
+    Session.objects.filter(pk=workshop.pk).update(capacity=seats)
+    assert demo.registration_window(timezone.now() + datetime.timedelta(minutes=1)) == "open"
+    return demo.slug, workshop.pk, int(workshop.starts_at.timestamp())
+
+
+def client(base, slug, workshop_pk, slot, numbers, latencies, statuses):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    url = f"{base}/{slug}/inscription/"
+    for number in numbers:
+        page = opener.open(url, timeout=30).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "first_name": "Burst",
+                "last_name": f"Client{number}",
+                "email": f"burst{number}@example.org",
+                "organisation": "Commune de Test",
+                "job_title": "Agent",
+                "category": "local_staff",
+                "mode": "in_person",
+                f"workshop_{slot}": str(workshop_pk),
+                "accept_waiting_list": "on",
+            }
+        ).encode()
+        request = urllib.request.Request(url, data=data, headers={"Referer": url})
+        started = time.perf_counter()
+        try:
+            status = opener.open(request, timeout=60).status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        latencies.append(time.perf_counter() - started)
+        statuses.append(status)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=40)
+    parser.add_argument("--attempts", type=int, default=400)
+    parser.add_argument("--seats", type=int, default=20)
+    args = parser.parse_args()
+
+    env = server_env()
+    env["REGISTRATION_RATE_LIMIT"] = ""
+    env["EMAIL_URL"] = "dummymail://"
+    # Plain http on loopback: cookies may not be marked Secure.
+    env["CSRF_COOKIE_SECURE"] = env["SESSION_COOKIE_SECURE"] = "false"
+    fresh_database(env)
+    os.environ.update({k: v for k, v in env.items() if k != "PATH"})
+    import django
+
+    django.setup()
+    slug, workshop_pk, slot = prepare(args.seats)
+
+    latencies, statuses = [], []
+    with gunicorn(env) as base:
+        shares = [range(i, args.attempts, args.clients) for i in range(args.clients)]
+        threads = [
+            threading.Thread(
+                target=client, args=(base, slug, workshop_pk, slot, share, latencies, statuses)
+            )
+            for share in shares
+        ]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+
+    from events.models import Session
+    from registrations.models import WorkshopBooking
+
+    bookings = WorkshopBooking.objects.filter(session_id=workshop_pk)
+    quantiles = statistics.quantiles(latencies, n=20)
+    print(f"{args.attempts} registrations by {args.clients} concurrent clients, PostgreSQL")
+    print(f"registrations/s        {args.attempts / elapsed:8.1f}  (form load + submission)")
+    print(f"submission p50         {statistics.median(latencies) * 1000:8.1f} ms")
+    print(f"submission p95         {quantiles[18] * 1000:8.1f} ms")
+    print(f"answers                {dict(sorted((s, statuses.count(s)) for s in set(statuses)))}")
+    print(f"workshop capacity      {args.seats:8d}")
+    print(f"confirmed seats        {bookings.filter(status='confirmed').count():8d}")
+    print(f"seat counter           {Session.objects.get(pk=workshop_pk).seats_taken:8d}")
+    print(f"waiting list           {bookings.filter(status='waiting').count():8d}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""A registrant's personal calendar: the day, and their workshops."""
+
+import datetime
+
+from django.utils import timezone
+from icalendar import Event
+
+from events.calendars import new_calendar, session_event
+
+
+def registration_calendar(registration):
+    from django.conf import settings
+
+    stop = registration.stop
+    url = settings.SITE_URL + stop.get_absolute_url()
+    calendar = new_calendar(f"IntercoTOUR – {stop.city}")
+    day = Event()
+    day.add("uid", f"registration-{registration.pk}-day@intercotour")
+    day.add("dtstamp", timezone.now())
+    day.add("dtstart", timezone.make_aware(datetime.datetime.combine(stop.date, stop.start_time)))
+    day.add("dtend", timezone.make_aware(datetime.datetime.combine(stop.date, stop.end_time)))
+    day.add("summary", f"IntercoTOUR {stop.city} – {stop.title}")
+    if registration.mode == registration.Mode.ONLINE:
+        day.add("location", stop.online_url or url)
+        day.add("description", f"Suivi en ligne : {stop.online_url or url}")
+    else:
+        day.add("location", ", ".join(p for p in [stop.venue_name, stop.venue_address] if p))
+        day.add("description", f"Programme : {url}")
+    day.add("url", url)
+    calendar.add_component(day)
+    for booking in registration.bookings.select_related("session").filter(status="confirmed"):
+        calendar.add_component(session_event(booking.session, stop, url))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

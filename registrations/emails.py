@@ -1,0 +1,79 @@
+"""E-mails to registrants, in French, as plain text and HTML, sent after the commit."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .calendars import registration_calendar
+from .tokens import make_token
+
+
+def manage_url(registration):
+    return settings.SITE_URL + reverse("registrations:manage", args=[make_token(registration)])
+
+
+def _send(template, registration, *, attach_calendar=False, extra=None):
+    from .models import Registration
+
+    registration = Registration.objects.select_related("stop", "stop__tour").get(pk=registration.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "registration": registration,
+            "stop": registration.stop,
+            "bookings": list(
+                registration.bookings.select_related("session").order_by("session__starts_at")
+            ),
+            "manage_url": manage_url(registration),
+            "stop_url": settings.SITE_URL + registration.stop.get_absolute_url(),
+            "site_url": settings.SITE_URL,
+            **(extra or {}),
+        }
+        subject = render_to_string(f"registrations/emails/{template}_subject.txt", context)
+        text = render_to_string(f"registrations/emails/{template}.txt", context)
+        html = render_to_string(f"registrations/emails/{template}.html", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[registration.email],
+        )
+        message.attach_alternative(html, "text/html")
+        if attach_calendar:
+            message.attach("intercotour.ics", registration_calendar(registration), "text/calendar")
+    message.send()
+
+
+def _after_commit(template, registration, **options):
+    transaction.on_commit(lambda: _send(template, registration, **options))
+
+
+def send_registration_received(registration):
+    """Confirmation, or waiting-list notice, with the management link."""
+    _after_commit(
+        "received",
+        registration,
+        attach_calendar=registration.status == registration.Status.CONFIRMED,
+    )
+
+
+def send_existing_registration(registration):
+    _after_commit("existing", registration)
+
+
+def send_registration_changed(registration):
+    _after_commit("changed", registration, attach_calendar=True)
+
+
+def send_promotion(registration):
+    _after_commit("promoted", registration, attach_calendar=True)
+
+
+def send_cancellation(registration):
+    _after_commit("cancelled", registration)
+
+
+def send_fresh_link(registration):
+    _after_commit("fresh_link", registration)

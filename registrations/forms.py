@@ -1,0 +1,260 @@
+"""Registration and self-service forms. The rules themselves live in ``services``."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events.models import group_into_slots
+
+from .models import Registration
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 .()-]{6,25}$", _("Enter a phone number, e.g. 06 12 34 56 78.")
+)
+
+
+class AccessibleErrorsMixin:
+    """Ties each field's error message to its input (aria-invalid, aria-describedby)."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in [field] if field else []:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                described = [f"{self[name].auto_id}_error"]
+                if self.fields[name].help_text:
+                    described.append(f"{self[name].auto_id}_helptext")
+                widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
+                )
+
+
+def _workshop_label(workshop):
+    if workshop.seats_left:
+        seats = ngettext("%(n)s seat left", "%(n)s seats left", workshop.seats_left) % {
+            "n": workshop.seats_left
+        }
+    else:
+        seats = _("full – waiting list")
+    return f"{workshop.title} ({seats})"
+
+
+def slot_field_name(starts_at):
+    """The form field of the time slot starting at ``starts_at`` (any time zone)."""
+    return f"workshop_{int(starts_at.timestamp())}"
+
+
+class WorkshopChoiceMixin:
+    """One radio group per time slot of parallel workshops: one workshop or none."""
+
+    def add_workshop_fields(self, workshops, chosen=()):
+        self.workshop_fields = []
+        self._workshops = {w.pk: w for w in workshops}
+        for slot in group_into_slots(workshops):
+            name = slot_field_name(slot.starts_at)
+            initial = next((str(w.pk) for w in slot.sessions if w.pk in chosen), "")
+            self.fields[name] = forms.ChoiceField(
+                label=_("Workshop from %(start)s to %(end)s")
+                % {"start": _time(slot.starts_at), "end": _time(slot.ends_at)},
+                choices=[("", _("No workshop"))]
+                + [(str(w.pk), _workshop_label(w)) for w in slot.sessions],
+                required=False,
+                initial=initial,
+                widget=forms.RadioSelect,
+                help_text=_("In person only. One workshop per time slot."),
+            )
+            self.workshop_fields.append(name)
+
+    @property
+    def workshop_bound_fields(self):
+        return [self[name] for name in self.workshop_fields]
+
+    def chosen_workshops(self):
+        return [
+            self._workshops[int(self.cleaned_data[name])]
+            for name in self.workshop_fields
+            if self.cleaned_data.get(name)
+        ]
+
+    def check_workshops_need_presence(self, mode):
+        if mode == Registration.Mode.ONLINE:
+            for name in self.workshop_fields:
+                if self.cleaned_data.get(name):
+                    self.add_error(
+                        name,
+                        _(
+                            "Workshops are held in person only: choose in-person attendance "
+                            "to take part."
+                        ),
+                    )
+
+
+def _time(value):
+    from django.utils import formats, timezone
+
+    return formats.time_format(timezone.localtime(value))
+
+
+ACCEPT_WAITING_LIST = forms.BooleanField(
+    label=_("If the day or my workshop is full, put me on the waiting list"),
+    required=False,
+    help_text=_("You will be told by e-mail as soon as a place frees up."),
+)
+
+
+class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelForm):
+    mode = forms.ChoiceField(
+        label=_("How will you attend?"),
+        choices=Registration.Mode.choices,
+        widget=forms.RadioSelect,
+        initial=Registration.Mode.IN_PERSON,
+    )
+    accept_waiting_list = ACCEPT_WAITING_LIST
+    # Honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "job_title",
+            "category",
+            "phone",
+            "mode",
+            "lunch",
+            "dietary_requirements",
+            "reduced_mobility",
+            "hearing_loop",
+            "access_needs",
+            "wants_news",
+        ]
+        labels = {
+            "email": _("E-mail address"),
+            "organisation": _("Organisation (e.g. your local authority)"),
+            "category": _("You are"),
+            "phone": _("Phone (optional)"),
+            "lunch": _("I will have lunch on site"),
+            "dietary_requirements": _("Dietary requirements"),
+            "reduced_mobility": _("I need step-free access (reduced mobility)"),
+            "hearing_loop": _("I need a hearing loop"),
+            "access_needs": _("Other access needs"),
+            "wants_news": _("I would like to hear about future stops of the IntercoTOUR"),
+        }
+        help_texts = {
+            "email": _("Your confirmation and the link to manage your registration go here."),
+            "dietary_requirements": _("E.g. vegetarian, gluten-free, allergies."),
+        }
+        widgets = {"category": forms.Select}
+
+    def __init__(self, stop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stop = stop
+        self.fields["phone"].validators.append(phone_validator)
+        self.fields["category"].choices = [("", _("— choose —"))] + list(
+            Registration.Category.choices
+        )
+        workshops = list(stop.sessions.workshops().order_by("starts_at", "pk"))
+        self.add_workshop_fields(workshops)
+        autocomplete = {
+            "first_name": "given-name",
+            "last_name": "family-name",
+            "email": "email",
+            "organisation": "organization",
+            "job_title": "organization-title",
+            "phone": "tel",
+        }
+        for name, token in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = token
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def _post_clean(self):
+        # The model instance is built by the registration service, not by this form.
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_workshops_need_presence(cleaned.get("mode"))
+        return cleaned
+
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))
+
+    def registration_details(self):
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self.Meta.fields},
+            "workshops": self.chosen_workshops(),
+            "accept_waiting_list": data["accept_waiting_list"],
+        }
+
+
+class WorkshopsForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.Form):
+    accept_waiting_list = ACCEPT_WAITING_LIST
+
+    def __init__(self, registration, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registration = registration
+        workshops = list(registration.stop.sessions.workshops().order_by("starts_at", "pk"))
+        chosen = {booking.session_id for booking in registration.bookings.all()}
+        self.add_workshop_fields(workshops, chosen)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_workshops_need_presence(self.registration.mode)
+        return cleaned
+
+
+class ModeForm(AccessibleErrorsMixin, forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How will you attend?"), choices=Registration.Mode.choices, widget=forms.RadioSelect
+    )
+    accept_waiting_list = ACCEPT_WAITING_LIST
+
+
+class DetailsForm(AccessibleErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = [
+            "first_name",
+            "last_name",
+            "organisation",
+            "job_title",
+            "category",
+            "phone",
+            "lunch",
+            "dietary_requirements",
+            "reduced_mobility",
+            "hearing_loop",
+            "access_needs",
+            "wants_news",
+        ]
+        labels = RegistrationForm.Meta.labels
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(phone_validator)
+
+    def _post_clean(self):
+        # Saved by the registration service.
+        pass
+
+
+class CancelForm(AccessibleErrorsMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, I cancel my registration"),
+        error_messages={"required": _("Tick the box to confirm the cancellation.")},
+    )
+
+
+class FreshLinkForm(AccessibleErrorsMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail address used to register"), max_length=254)
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})

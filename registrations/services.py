@@ -1,0 +1,370 @@
+"""Registration writes: the only code that takes or frees seats.
+
+Every function here runs in one transaction that first locks the stop's row
+(``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises write transactions with
+``BEGIN IMMEDIATE``), then the rows of the workshops concerned, always in that order so that
+two transactions never wait on each other. Seats are counted in ``Stop.seats_taken`` and
+``Session.seats_taken``, which database check constraints keep within capacity: a bug
+elsewhere fails loudly instead of overselling.
+
+A freed seat goes to the first person waiting (first come, first served) in the same
+transaction. E-mails leave once the transaction has committed.
+"""
+
+from itertools import combinations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Session, Stop
+from events.page_cache import seats_changed
+
+from . import emails
+from .models import Registration, WorkshopBooking
+
+Mode = Registration.Mode
+Status = Registration.Status
+
+
+class RegistrationError(Exception):
+    """A registration request the rules refuse; ``field`` names the form field concerned."""
+
+    default_message = _("This request cannot be accepted.")
+    field = None
+
+    def __init__(self, message=None, *, field=None):
+        self.message = message or self.default_message
+        if field is not None:
+            self.field = field
+        super().__init__(str(self.message))
+
+
+class RegistrationClosed(RegistrationError):
+    default_message = _("Registration for this day is not open.")
+
+
+class StopFull(RegistrationError):
+    default_message = _(
+        "All in-person places are taken. Tick the box to join the waiting list, or choose to "
+        "follow the day online."
+    )
+    field = "accept_waiting_list"
+
+
+class WorkshopFull(RegistrationError):
+    field = "accept_waiting_list"
+
+    def __init__(self, workshop):
+        self.workshop = workshop
+        super().__init__(
+            _(
+                "The workshop “%(title)s” is full. Tick the box to join its waiting list, "
+                "or choose another one."
+            )
+            % {"title": workshop.title}
+        )
+
+
+class InvalidWorkshopChoice(RegistrationError):
+    default_message = _("This workshop is not part of this day.")
+
+
+class RegistrationCancelled(RegistrationError):
+    default_message = _("This registration has been cancelled.")
+
+
+def _for_update(queryset):
+    """Row locks; a seam for the tests' negative control, which takes them away."""
+    return queryset.select_for_update()
+
+
+def _lock_stop(stop):
+    return _for_update(Stop.objects).get(pk=stop.pk)
+
+
+def _lock_registration(registration):
+    return _for_update(Registration.objects).get(pk=registration.pk)
+
+
+def _check_workshops(stop, mode, workshops):
+    """The chosen workshops, checked against the stop's rules; raises InvalidWorkshopChoice."""
+    workshops = list(workshops)
+    for workshop in workshops:
+        if workshop.stop_id != stop.pk or workshop.kind != Session.Kind.WORKSHOP:
+            raise InvalidWorkshopChoice()
+    if workshops and mode != Mode.IN_PERSON:
+        raise InvalidWorkshopChoice(
+            _("Workshops are held in person only: choose in-person attendance to take part.")
+        )
+    for first, second in combinations(workshops, 2):
+        if first.pk == second.pk or first.overlaps(second):
+            raise InvalidWorkshopChoice(_("Choose at most one workshop per time slot."))
+    return workshops
+
+
+def _take_stop_place(stop):
+    Stop.objects.filter(pk=stop.pk).update(seats_taken=F("seats_taken") + 1)
+    stop.seats_taken += 1
+
+
+def _free_stop_place(stop):
+    Stop.objects.filter(pk=stop.pk).update(seats_taken=F("seats_taken") - 1)
+    stop.seats_taken -= 1
+
+
+def _book_workshops(registration, workshops, *, accept_waiting_list, now):
+    """Seat the registration in each workshop, or put it on the workshop's waiting list."""
+    sessions = _for_update(Session.objects.filter(pk__in=[w.pk for w in workshops]).order_by("pk"))
+    for session in sessions:
+        if registration.holds_in_person_place and session.seats_taken < session.capacity:
+            WorkshopBooking.objects.create(
+                registration=registration, session=session, status=WorkshopBooking.Status.CONFIRMED
+            )
+            Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+        elif registration.status == Status.WAITING or accept_waiting_list:
+            WorkshopBooking.objects.create(
+                registration=registration,
+                session=session,
+                status=WorkshopBooking.Status.WAITING,
+                waiting_since=now,
+            )
+        else:
+            raise WorkshopFull(session)
+
+
+def _drop_bookings(bookings):
+    """Delete bookings, freeing their seats; returns the ids of the workshops concerned."""
+    session_ids = []
+    for booking in bookings:
+        if booking.status == WorkshopBooking.Status.CONFIRMED:
+            Session.objects.filter(pk=booking.session_id).update(seats_taken=F("seats_taken") - 1)
+        session_ids.append(booking.session_id)
+        booking.delete()
+    return session_ids
+
+
+def _fill(stop, now):
+    """Give every free place of the (locked) stop and its workshops to those waiting.
+
+    Returns the registrations that got a place or a workshop seat.
+    """
+    promoted = {}
+    free = stop.capacity - stop.seats_taken
+    if free > 0:
+        waiting = _for_update(Registration.objects.filter(stop=stop).waiting_in_line())[:free]
+        for registration in waiting:
+            registration.status = Status.CONFIRMED
+            registration.waiting_since = None
+            registration.save(update_fields=["status", "waiting_since", "updated_at"])
+            _take_stop_place(stop)
+            promoted[registration.pk] = registration
+    workshops = _for_update(Session.objects.filter(stop=stop).workshops().order_by("pk"))
+    for session in workshops:
+        free = session.capacity - session.seats_taken
+        if free <= 0:
+            continue
+        for booking in session.bookings.waiting_in_line().select_related("registration")[:free]:
+            booking.status = WorkshopBooking.Status.CONFIRMED
+            booking.waiting_since = None
+            booking.save(update_fields=["status", "waiting_since", "updated_at"])
+            Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+            promoted.setdefault(booking.registration_id, booking.registration)
+    for registration in promoted.values():
+        emails.send_promotion(registration)
+    return list(promoted.values())
+
+
+@transaction.atomic
+def register(
+    *,
+    stop,
+    first_name,
+    last_name,
+    email,
+    organisation,
+    job_title,
+    category,
+    mode,
+    workshops=(),
+    accept_waiting_list=False,
+    phone="",
+    lunch=False,
+    dietary_requirements="",
+    reduced_mobility=False,
+    hearing_loop=False,
+    access_needs="",
+    wants_news=False,
+    now=None,
+):
+    """Register ``email`` to ``stop``; returns ``(registration, created)``.
+
+    Registering again with the same e-mail (any case) creates nothing: the existing
+    registration's holder is sent their management link, and ``created`` is False.
+    """
+    now = now or timezone.now()
+    stop = _lock_stop(stop)
+    if stop.registration_window(now) != "open":
+        raise RegistrationClosed()
+    existing = Registration.objects.active().filter(stop=stop, email__iexact=email).first()
+    if existing is not None:
+        emails.send_existing_registration(existing)
+        return existing, False
+    workshops = _check_workshops(stop, mode, workshops)
+
+    status, waiting_since = Status.CONFIRMED, None
+    if mode == Mode.IN_PERSON and stop.seats_taken >= stop.capacity:
+        if not accept_waiting_list:
+            raise StopFull()
+        status, waiting_since = Status.WAITING, now
+    registration = Registration.objects.create(
+        stop=stop,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        organisation=organisation,
+        job_title=job_title,
+        category=category,
+        phone=phone,
+        mode=mode,
+        status=status,
+        waiting_since=waiting_since,
+        lunch=lunch,
+        dietary_requirements=dietary_requirements if lunch else "",
+        reduced_mobility=reduced_mobility,
+        hearing_loop=hearing_loop,
+        access_needs=access_needs,
+        wants_news=wants_news,
+    )
+    if registration.holds_in_person_place:
+        _take_stop_place(stop)
+    _book_workshops(registration, workshops, accept_waiting_list=accept_waiting_list, now=now)
+    emails.send_registration_received(registration)
+    seats_changed(stop)
+    return registration, True
+
+
+def _editable(registration, now):
+    if registration.status == Status.CANCELLED:
+        raise RegistrationCancelled()
+    if registration.stop.registration_window(now) != "open":
+        raise RegistrationClosed(_("Registration is closed: changes are no longer possible."))
+
+
+@transaction.atomic
+def change_workshops(*, registration, workshops, accept_waiting_list=False, now=None):
+    """Replace the registration's workshop choices; freed seats go to those waiting."""
+    now = now or timezone.now()
+    stop = _lock_stop(registration.stop)
+    registration = _lock_registration(registration)
+    registration.stop = stop
+    _editable(registration, now)
+    workshops = _check_workshops(stop, registration.mode, workshops)
+    chosen = {workshop.pk for workshop in workshops}
+    current = {booking.session_id: booking for booking in registration.bookings.all()}
+    _drop_bookings([booking for pk, booking in current.items() if pk not in chosen])
+    _book_workshops(
+        registration,
+        [workshop for workshop in workshops if workshop.pk not in current],
+        accept_waiting_list=accept_waiting_list,
+        now=now,
+    )
+    _fill(stop, now)
+    emails.send_registration_changed(registration)
+    seats_changed(stop)
+    return registration
+
+
+@transaction.atomic
+def switch_mode(*, registration, mode, accept_waiting_list=False, now=None):
+    """Move between in-person and online attendance."""
+    now = now or timezone.now()
+    stop = _lock_stop(registration.stop)
+    registration = _lock_registration(registration)
+    registration.stop = stop
+    _editable(registration, now)
+    if mode == registration.mode:
+        return registration
+    if mode == Mode.ONLINE:
+        if registration.holds_in_person_place:
+            _free_stop_place(stop)
+        _drop_bookings(list(registration.bookings.all()))
+        registration.status, registration.waiting_since = Status.CONFIRMED, None
+    elif stop.seats_taken < stop.capacity:
+        registration.status = Status.CONFIRMED
+        _take_stop_place(stop)
+    elif accept_waiting_list:
+        registration.status, registration.waiting_since = Status.WAITING, now
+    else:
+        raise StopFull()
+    registration.mode = mode
+    registration.save(update_fields=["mode", "status", "waiting_since", "updated_at"])
+    _fill(stop, now)
+    emails.send_registration_changed(registration)
+    seats_changed(stop)
+    return registration
+
+
+DETAIL_FIELDS = {
+    "first_name",
+    "last_name",
+    "organisation",
+    "job_title",
+    "category",
+    "phone",
+    "lunch",
+    "dietary_requirements",
+    "reduced_mobility",
+    "hearing_loop",
+    "access_needs",
+    "wants_news",
+}
+
+
+@transaction.atomic
+def update_details(*, registration, **details):
+    """Change the registrant's details (not the e-mail, which identifies them)."""
+    unknown = set(details) - DETAIL_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    registration = _lock_registration(registration)
+    if registration.status == Status.CANCELLED:
+        raise RegistrationCancelled()
+    for name, value in details.items():
+        setattr(registration, name, value)
+    if not registration.lunch:
+        registration.dietary_requirements = ""
+    registration.full_clean(exclude=["stop"])
+    registration.save()
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, registration, now=None):
+    """Cancel; the place and workshop seats go to the first people waiting."""
+    now = now or timezone.now()
+    stop = _lock_stop(registration.stop)
+    registration = _lock_registration(registration)
+    if registration.status == Status.CANCELLED:
+        return registration
+    if registration.holds_in_person_place:
+        _free_stop_place(stop)
+    _drop_bookings(list(registration.bookings.all()))
+    registration.status = Status.CANCELLED
+    registration.waiting_since = None
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "waiting_since", "cancelled_at", "updated_at"])
+    _fill(stop, now)
+    emails.send_cancellation(registration)
+    seats_changed(stop)
+    return registration
+
+
+@transaction.atomic
+def promote_waiting_lists(*, stop, now=None):
+    """After an organiser raised a capacity: give the new places to those waiting."""
+    stop = _lock_stop(stop)
+    promoted = _fill(stop, now or timezone.now())
+    seats_changed(stop)
+    return promoted

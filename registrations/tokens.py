@@ -1,0 +1,53 @@
+"""Signed management links: ``/inscription/<token>/``.
+
+The token is a Django signature of the registration's id and a random key, both meaningless
+outside this site: no e-mail or name ever appears in a URL. A genuine token works until the end
+of the stop's day; a forged or tampered one never does.
+"""
+
+import datetime
+
+from django.core import signing
+from django.utils import timezone
+
+from .models import Registration
+
+SALT = "registrations.manage"
+
+
+class InvalidToken(Exception):
+    """Forged, tampered with, or pointing at nothing."""
+
+
+class ExpiredToken(Exception):
+    """Genuine, but the stop is over."""
+
+    def __init__(self, registration):
+        self.registration = registration
+        super().__init__("expired")
+
+
+def make_token(registration):
+    return signing.dumps([registration.pk, registration.management_key], salt=SALT)
+
+
+def registration_from_token(token, *, now=None):
+    """The registration a token opens; raises InvalidToken or ExpiredToken."""
+    try:
+        pk, key = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise InvalidToken from exc
+    registration = (
+        Registration.objects.select_related("stop", "stop__tour").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if registration is None or not isinstance(key, str) or registration.management_key != key:
+        raise InvalidToken
+    now = now or timezone.now()
+    end_of_day = timezone.make_aware(
+        datetime.datetime.combine(registration.stop.date, registration.stop.end_time)
+    )
+    if now > end_of_day:
+        raise ExpiredToken(registration)
+    return registration

@@ -1,0 +1,242 @@
+"""Registration form and self-service management at a signed link."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_ratelimit.core import is_ratelimited
+
+from events.models import Stop
+
+from . import emails, services
+from .calendars import registration_calendar
+from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
+from .models import Registration
+from .tokens import ExpiredToken, InvalidToken, registration_from_token
+
+logger = logging.getLogger(__name__)
+
+
+def client_address(group, request):
+    return request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request):
+    rate = settings.REGISTRATION_RATE_LIMIT
+    if not rate:
+        return False
+    return is_ratelimited(
+        request,
+        group="registrations",
+        key=client_address,
+        rate=rate,
+        method="POST",
+        increment=True,
+    )
+
+
+RATE_LIMIT_MESSAGE = _(
+    "Too many submissions from your connection in a short time. Please wait a minute and try again."
+)
+
+
+@never_cache
+def register(request, slug):
+    stop = get_object_or_404(Stop.objects.published().select_related("tour"), slug=slug)
+    window = stop.registration_window()
+    if window != "open":
+        return render(
+            request, "registrations/closed.html", {"stop": stop, "window": window}, status=403
+        )
+    status = 200
+    if request.method == "POST":
+        form = RegistrationForm(stop, request.POST)
+        if _rate_limited(request):
+            form.is_valid()
+            form.add_error(None, _(RATE_LIMIT_MESSAGE))
+            status = 429
+        elif form.is_valid():
+            if form.is_bot():
+                logger.info("Registration honeypot filled for %s; nothing saved.", stop.slug)
+                return _registration_received(request, stop, form.cleaned_data["email"])
+            try:
+                services.register(stop=stop, **form.registration_details())
+            except services.RegistrationError as error:
+                form.add_error(error.field, error.message)
+            else:
+                return _registration_received(request, stop, form.cleaned_data["email"])
+        if form.errors and status == 200:
+            status = 400
+    else:
+        form = RegistrationForm(stop)
+    return render(
+        request, "registrations/register.html", {"stop": stop, "form": form}, status=status
+    )
+
+
+def _registration_received(request, stop, email):
+    # The same answer whether the e-mail was new, already registered, or a bot's: the page
+    # tells nothing about existing registrations.
+    request.session["registration_email"] = email
+    return redirect("registrations:received", slug=stop.slug)
+
+
+@never_cache
+def received(request, slug):
+    stop = get_object_or_404(Stop.objects.published(), slug=slug)
+    return render(
+        request,
+        "registrations/received.html",
+        {"stop": stop, "email": request.session.get("registration_email", "")},
+    )
+
+
+def _open_link(request, token):
+    """The registration behind ``token``, or the page explaining why the link fails."""
+    try:
+        return registration_from_token(token), None
+    except InvalidToken:
+        page = render(
+            request, "registrations/link_invalid.html", {"form": FreshLinkForm()}, status=404
+        )
+    except ExpiredToken as expired:
+        page = render(
+            request,
+            "registrations/link_expired.html",
+            {"stop": expired.registration.stop, "form": FreshLinkForm()},
+            status=410,
+        )
+    return None, page
+
+
+def _manage_page(request, registration, token, forms=None, status=200):
+    forms = forms or {}
+    context = {
+        "registration": registration,
+        "stop": registration.stop,
+        "token": token,
+        "bookings": registration.bookings.select_related("session").order_by("session__starts_at"),
+        "workshops_form": forms.get("workshops") or WorkshopsForm(registration),
+        "mode_form": forms.get("mode") or ModeForm(initial={"mode": registration.mode}),
+        "details_form": forms.get("details") or DetailsForm(instance=registration),
+        "cancel_form": forms.get("cancel") or CancelForm(),
+        "can_change": registration.stop.registration_window() == "open",
+    }
+    return render(request, "registrations/manage.html", context, status=status)
+
+
+@never_cache
+def manage(request, token):
+    registration, error_page = _open_link(request, token)
+    if error_page:
+        return error_page
+    return _manage_page(request, registration, token)
+
+
+def _manage_action(key, build_form, apply):
+    """A management action: ``build_form(registration, data)``, then ``apply`` the change."""
+
+    @never_cache
+    def view(request, token):
+        registration, error_page = _open_link(request, token)
+        if error_page:
+            return error_page
+        if request.method != "POST":
+            return redirect("registrations:manage", token=token)
+        form = build_form(registration, request.POST)
+        if form.is_valid():
+            try:
+                message = apply(registration, form)
+            except services.RegistrationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, message)
+                return redirect("registrations:manage", token=token)
+        return _manage_page(request, registration, token, {key: form}, status=400)
+
+    return view
+
+
+def _apply_workshops(registration, form):
+    services.change_workshops(
+        registration=registration,
+        workshops=form.chosen_workshops(),
+        accept_waiting_list=form.cleaned_data["accept_waiting_list"],
+    )
+    return _("Your workshop choice has been saved. A summary has been sent by e-mail.")
+
+
+def _apply_mode(registration, form):
+    services.switch_mode(
+        registration=registration,
+        mode=form.cleaned_data["mode"],
+        accept_waiting_list=form.cleaned_data["accept_waiting_list"],
+    )
+    return _("Your attendance has been changed. A summary has been sent by e-mail.")
+
+
+def _apply_details(registration, form):
+    services.update_details(
+        registration=registration,
+        **{name: form.cleaned_data[name] for name in DetailsForm.Meta.fields},
+    )
+    return _("Your details have been updated.")
+
+
+def _apply_cancel(registration, form):
+    services.cancel_registration(registration=registration)
+    return _("Your registration has been cancelled. A confirmation has been sent by e-mail.")
+
+
+change_workshops = _manage_action("workshops", WorkshopsForm, _apply_workshops)
+change_mode = _manage_action("mode", lambda registration, data: ModeForm(data), _apply_mode)
+change_details = _manage_action(
+    "details", lambda registration, data: DetailsForm(data, instance=registration), _apply_details
+)
+cancel = _manage_action("cancel", lambda registration, data: CancelForm(data), _apply_cancel)
+
+
+@never_cache
+def personal_calendar(request, token):
+    registration, error_page = _open_link(request, token)
+    if error_page:
+        return error_page
+    response = HttpResponse(
+        registration_calendar(registration), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mon-intercotour.ics"'
+    return response
+
+
+@never_cache
+def fresh_link(request):
+    """Send fresh management links to an e-mail address; the answer never tells if it is known."""
+    if request.method == "POST":
+        form = FreshLinkForm(request.POST)
+        if _rate_limited(request):
+            form.is_valid()
+            form.add_error(None, _(RATE_LIMIT_MESSAGE))
+            return render(request, "registrations/fresh_link.html", {"form": form}, status=429)
+        if form.is_valid():
+            if not form.cleaned_data["website"]:
+                today = timezone.localdate()
+                for registration in Registration.objects.active().filter(
+                    email__iexact=form.cleaned_data["email"], stop__date__gte=today
+                ):
+                    emails.send_fresh_link(registration)
+            return render(
+                request,
+                "registrations/fresh_link_sent.html",
+                {"email": form.cleaned_data["email"]},
+            )
+        return render(request, "registrations/fresh_link.html", {"form": form}, status=400)
+    return render(request, "registrations/fresh_link.html", {"form": FreshLinkForm()})
+
+
+def privacy(request):
+    return render(request, "registrations/privacy.html")

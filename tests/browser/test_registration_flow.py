@@ -1,0 +1,82 @@
+"""Registering, then managing the registration from the e-mailed link, in Chromium."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from events.demo import DEMO_COPY_SLUG, load_demo
+from registrations.models import Registration
+
+
+@pytest.fixture
+def demo(transactional_db, settings, live_server):
+    settings.SITE_URL = live_server.url
+    settings.REGISTRATION_RATE_LIMIT = ""
+    load_demo()
+
+
+def test_register_then_change_workshop_then_cancel(
+    live_server, demo, page, check_accessibility, screenshot
+):
+    page.goto(f"{live_server.url}/{DEMO_COPY_SLUG}/")
+    page.get_by_role("link", name="S’inscrire").click()
+
+    check_accessibility(page)
+    page.get_by_label("Prénom").fill("Camille")
+    page.locator("#id_last_name").fill("Durand")
+    page.get_by_label("Adresse e-mail").fill("camille.durand@example.org")
+    page.get_by_label("Organisme (par exemple votre collectivité)").fill("Ville de Sète")
+    page.get_by_label("Fonction").fill("Directrice du numérique")
+    page.get_by_label("Vous êtes").select_option("local_staff")
+    page.get_by_role("radio", name="Sur place").check()
+    page.get_by_label(re.compile(r"^IA et aide à la décision : qui commande \?")).check()
+    page.get_by_label("Je déjeunerai sur place").check()
+    screenshot(page, "registration-form", full_page=True)
+    page.get_by_role("button", name="S’inscrire").click()
+
+    assert page.get_by_role("heading", name="Merci, votre demande est bien reçue").is_visible()
+    check_accessibility(page)
+    registration = Registration.objects.get(email="camille.durand@example.org")
+    assert registration.bookings.get().session.title.startswith("IA et aide à la décision")
+
+    link = re.search(r"(http://\S+/inscription/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    assert page.get_by_role("heading", name="Mon inscription", exact=True).is_visible()
+    check_accessibility(page)
+    page.get_by_label(re.compile(r"^L’IA nous rend-elle plus efficaces \?")).check()
+    page.get_by_role("button", name="Enregistrer mon choix d’atelier").click()
+
+    assert page.get_by_text("Votre choix d’atelier est enregistré").is_visible()
+    assert registration.bookings.get().session.title == "L’IA nous rend-elle plus efficaces ?"
+    screenshot(page, "registration-manage", full_page=True)
+
+    page.get_by_label("Oui, j’annule mon inscription").check()
+    page.get_by_role("button", name="Annuler mon inscription").click()
+
+    assert page.get_by_text("Votre inscription est annulée.").is_visible()
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    check_accessibility(page)
+
+
+def test_form_with_errors_is_accessible_and_names_each_error(
+    live_server, demo, page, check_accessibility, screenshot
+):
+    page.goto(f"{live_server.url}/{DEMO_COPY_SLUG}/inscription/")
+    page.get_by_label("Adresse e-mail").fill("pas-une-adresse")
+    page.get_by_role("radio", name="En ligne").check()
+    page.get_by_label(re.compile(r"^IA et aide à la décision")).check()
+    page.get_by_role("button", name="S’inscrire").click()
+
+    summary = page.get_by_role("alert")
+    assert "Votre formulaire contient des erreurs" in summary.text_content()
+    email = page.get_by_label("Adresse e-mail")
+    assert email.get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_email_error").text_content() == (
+        "Saisissez une adresse de courriel valide."
+    )
+    assert "uniquement en présentiel" in summary.text_content()
+    check_accessibility(page)
+    screenshot(page, "registration-errors", full_page=True)
+    assert not Registration.objects.exists()

@@ -1,0 +1,363 @@
+"""The registration rules, enforced by the services whatever the caller."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events.models import Session, Stop
+from registrations import services
+from registrations.models import Registration, WorkshopBooking
+from tests.factories import SessionFactory, StopFactory, WorkshopFactory, registration_details
+
+pytestmark = pytest.mark.django_db
+
+
+def register(stop, **overrides):
+    registration, created = services.register(stop=stop, **registration_details(**overrides))
+    return registration
+
+
+def counters(*objects):
+    return [type(o).objects.get(pk=o.pk).seats_taken for o in objects]
+
+
+def test_register_in_person_takes_a_place_and_a_workshop_seat(stop, workshops):
+    registration = register(stop, workshops=[workshops[0]])
+
+    assert registration.status == Registration.Status.CONFIRMED
+    assert counters(stop, workshops[0], workshops[1]) == [1, 1, 0]
+    assert registration.bookings.get().status == WorkshopBooking.Status.CONFIRMED
+
+
+def test_register_online_takes_no_place(stop):
+    registration = register(stop, mode="online")
+
+    assert registration.status == Registration.Status.CONFIRMED
+    assert counters(stop) == [0]
+
+
+def test_emails_leave_only_after_the_commit(stop, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        register(stop)
+        assert mail.outbox == []
+
+    assert len(callbacks) >= 1
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+
+
+def test_confirmation_email_content(stop, workshops, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(stop, workshops=[workshops[1]], email="ada@example.org")
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ada@example.org"]
+    assert message.subject.startswith("[IntercoTOUR] Inscription confirmée – Montpellier")
+    assert "Votre inscription est confirmée." in message.body
+    assert f"Atelier : {workshops[1].title}" in message.body
+    assert "Tram ligne 1, arrêt Léon Blum" in message.body
+    assert "/inscription/" in message.body
+    assert "ada@example.org" not in message.body.split("/inscription/")[1].split()[0]
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert workshops[1].title in html
+    name, calendar, calendar_type = message.attachments[0]
+    assert calendar_type == "text/calendar"
+    assert calendar.count("BEGIN:VEVENT") == 2  # the day and the workshop
+    assert registration.pk
+
+
+def test_online_confirmation_gives_the_online_link(stop, django_capture_on_commit_callbacks):
+    Stop.objects.filter(pk=stop.pk).update(online_url="https://live.example.org/montpellier")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(stop, mode="online")
+
+    assert "Suivre la journée en ligne : https://live.example.org/montpellier" in (
+        mail.outbox[0].body
+    )
+
+
+def test_same_email_in_any_case_creates_nothing_and_resends_the_link(
+    stop, django_capture_on_commit_callbacks
+):
+    first = register(stop, email="Ada.Lovelace@Example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = services.register(
+            stop=stop, **registration_details(email="ada.lovelace@example.ORG", first_name="X")
+        )
+
+    assert created is False
+    assert again.pk == first.pk
+    assert Registration.objects.count() == 1
+    assert counters(stop) == [1]
+    assert mail.outbox[-1].subject.startswith("[IntercoTOUR] Vous êtes déjà inscrit·e")
+    assert "/inscription/" in mail.outbox[-1].body
+
+
+def test_database_refuses_two_active_registrations_with_one_email(stop):
+    register(stop, email="ada@example.org")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(
+            stop=stop,
+            **{
+                k: v
+                for k, v in registration_details(email="ADA@example.org").items()
+                if k != "mode"
+            },
+            mode="online",
+            status="confirmed",
+        )
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "status"),
+    [
+        (1, 10, Stop.Status.PUBLISHED),  # not open yet
+        (-10, -1, Stop.Status.PUBLISHED),  # closed
+        (-1, 10, Stop.Status.DRAFT),
+        (-1, 10, Stop.Status.CANCELLED),
+    ],
+)
+def test_registration_outside_the_window_or_unpublished_is_refused(opens, closes, status):
+    now = timezone.now()
+    stop = StopFactory(
+        status=status,
+        registration_opens_at=now + datetime.timedelta(days=opens),
+        registration_closes_at=now + datetime.timedelta(days=closes),
+    )
+
+    with pytest.raises(services.RegistrationClosed):
+        register(stop)
+
+    assert not Registration.objects.exists()
+
+
+def test_full_stop_refuses_without_waiting_list_consent(stop):
+    for _ in range(3):
+        register(stop)
+
+    with pytest.raises(services.StopFull):
+        register(stop)
+
+    assert Registration.objects.count() == 3
+    assert counters(stop) == [3]
+
+
+def test_full_stop_puts_on_waiting_list_with_consent_and_online_still_possible(stop):
+    for _ in range(3):
+        register(stop)
+
+    waiting = register(stop, accept_waiting_list=True)
+    online = register(stop, mode="online")
+
+    assert waiting.status == Registration.Status.WAITING
+    assert online.status == Registration.Status.CONFIRMED
+    assert counters(stop) == [3]
+
+
+def test_full_workshop_refuses_without_consent_and_changes_nothing(stop, workshops):
+    register(stop, workshops=[workshops[0]])
+    register(stop, workshops=[workshops[0]])
+
+    with pytest.raises(services.WorkshopFull):
+        register(stop, workshops=[workshops[0]])
+
+    assert Registration.objects.count() == 2
+    assert counters(stop, workshops[0]) == [2, 2]
+
+
+def test_full_workshop_waiting_list_with_consent(stop, workshops):
+    register(stop, workshops=[workshops[0]])
+    register(stop, workshops=[workshops[0]])
+
+    third = register(stop, workshops=[workshops[0]], accept_waiting_list=True)
+
+    assert third.status == Registration.Status.CONFIRMED  # has a place at the day
+    assert third.bookings.get().status == WorkshopBooking.Status.WAITING
+    assert counters(stop, workshops[0]) == [3, 2]
+
+
+def test_online_attendee_cannot_hold_a_workshop_seat(stop, workshops):
+    with pytest.raises(services.InvalidWorkshopChoice):
+        register(stop, mode="online", workshops=[workshops[0]])
+
+    assert not Registration.objects.exists()
+
+
+def test_two_workshops_in_one_slot_are_refused(stop, workshops):
+    with pytest.raises(services.InvalidWorkshopChoice, match="au plus un atelier par créneau"):
+        register(stop, workshops=workshops[:2])
+
+    assert counters(*workshops) == [0, 0, 0]
+
+
+def test_workshops_in_different_slots_are_accepted(stop, workshops):
+    later = WorkshopFactory(
+        stop=stop,
+        starts_at=workshops[0].ends_at,
+        ends_at=workshops[0].ends_at + datetime.timedelta(hours=1),
+    )
+
+    registration = register(stop, workshops=[workshops[0], later])
+
+    assert registration.bookings.count() == 2
+
+
+def test_workshop_of_another_stop_or_not_a_workshop_is_refused(stop):
+    foreign = WorkshopFactory()
+    plenary = SessionFactory(stop=stop)
+
+    for choice in (foreign, plenary):
+        with pytest.raises(services.InvalidWorkshopChoice):
+            register(stop, workshops=[choice])
+
+    assert not Registration.objects.exists()
+
+
+def test_cancel_frees_place_and_promotes_the_first_waiting(
+    stop, workshops, django_capture_on_commit_callbacks
+):
+    first = register(stop, workshops=[workshops[0]])
+    register(stop)
+    register(stop)
+    early = register(stop, accept_waiting_list=True, email="early@example.org")
+    register(stop, accept_waiting_list=True, email="late@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(registration=first)
+
+    early.refresh_from_db()
+    assert early.status == Registration.Status.CONFIRMED
+    assert Registration.objects.get(email="late@example.org").status == "waiting"
+    assert counters(stop, workshops[0]) == [3, 0]
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["early@example.org"].startswith("[IntercoTOUR] Bonne nouvelle")
+    assert subjects[first.email].startswith("[IntercoTOUR] Inscription annulée")
+    assert "late@example.org" not in subjects
+
+
+def test_cancel_twice_changes_nothing(stop):
+    registration = register(stop)
+    services.cancel_registration(registration=registration)
+
+    services.cancel_registration(registration=registration)
+
+    assert counters(stop) == [0]
+
+
+def test_dropping_a_workshop_promotes_its_waiting_list(stop, workshops):
+    holder = register(stop, workshops=[workshops[0]])
+    register(stop, workshops=[workshops[0]])
+    waiting = register(stop, workshops=[workshops[0]], accept_waiting_list=True)
+
+    services.change_workshops(registration=holder, workshops=[workshops[1]])
+
+    assert waiting.bookings.get().status == WorkshopBooking.Status.CONFIRMED
+    assert counters(*workshops) == [2, 1, 0]
+
+
+def test_changing_to_a_full_workshop_without_consent_changes_nothing(stop, workshops):
+    mover = register(stop, workshops=[workshops[0]])
+    register(stop, workshops=[workshops[1]])
+    register(stop, workshops=[workshops[1]])
+
+    with pytest.raises(services.WorkshopFull):
+        services.change_workshops(registration=mover, workshops=[workshops[1]])
+
+    assert mover.bookings.get().session == workshops[0]
+    assert counters(*workshops) == [1, 2, 0]
+
+
+def test_switch_to_online_frees_place_and_workshop_and_promotes(stop, workshops):
+    holder = register(stop, workshops=[workshops[0]])
+    register(stop)
+    register(stop)
+    waiting = register(stop, accept_waiting_list=True)
+
+    services.switch_mode(registration=holder, mode="online")
+
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (holder.mode, holder.status, holder.bookings.count()) == ("online", "confirmed", 0)
+    assert waiting.status == "confirmed"
+    assert counters(stop, workshops[0]) == [3, 0]
+
+
+def test_switch_to_in_person_when_full_needs_consent(stop):
+    online = register(stop, mode="online")
+    for _ in range(3):
+        register(stop)
+
+    with pytest.raises(services.StopFull):
+        services.switch_mode(registration=online, mode="in_person")
+    services.switch_mode(registration=online, mode="in_person", accept_waiting_list=True)
+
+    online.refresh_from_db()
+    assert (online.mode, online.status) == ("in_person", "waiting")
+
+
+def test_raising_capacity_promotes_the_waiting_list(stop, workshops):
+    for _ in range(3):
+        register(stop)
+    waiting = register(stop, accept_waiting_list=True)
+    Stop.objects.filter(pk=stop.pk).update(capacity=4)
+
+    promoted = services.promote_waiting_lists(stop=stop)
+
+    assert [r.pk for r in promoted] == [waiting.pk]
+    assert counters(stop) == [4]
+
+
+def test_promoted_registration_gets_its_waiting_workshop_seat(stop, workshops):
+    for _ in range(3):
+        register(stop)
+    waiting = register(stop, accept_waiting_list=True, workshops=[workshops[2]])
+    assert waiting.bookings.get().status == "waiting"
+
+    services.cancel_registration(registration=Registration.objects.filter(status="confirmed")[0])
+
+    assert waiting.bookings.get().status == "confirmed"
+    assert counters(workshops[2]) == [1]
+
+
+def test_changes_after_registration_closes_are_refused(stop):
+    registration = register(stop)
+    Stop.objects.filter(pk=stop.pk).update(
+        registration_opens_at=timezone.now() - datetime.timedelta(days=5),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+
+    with pytest.raises(services.RegistrationClosed):
+        services.switch_mode(registration=registration, mode="online")
+
+    services.cancel_registration(registration=registration)  # cancelling stays possible
+    assert counters(stop) == [0]
+
+
+def test_update_details_refuses_the_email_and_keeps_seats(stop):
+    registration = register(stop)
+
+    with pytest.raises(TypeError):
+        services.update_details(registration=registration, email="other@example.org")
+    updated = services.update_details(
+        registration=registration, organisation="Région Occitanie", lunch=False
+    )
+
+    assert updated.organisation == "Région Occitanie"
+    assert Registration.objects.get(pk=registration.pk).email == registration.email
+
+
+def test_session_capacity_lowered_below_booked_seats_is_refused_by_the_database(stop, workshops):
+    register(stop, workshops=[workshops[0]])
+    register(stop, workshops=[workshops[0]])
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=workshops[0].pk).update(capacity=1)

@@ -1,0 +1,443 @@
+"""The registration form and the self-service pages, as a browser uses them."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from events.models import Session, Stop
+from registrations import services
+from registrations.forms import slot_field_name
+from registrations.models import Registration
+from registrations.tokens import make_token
+from tests.factories import StopFactory, WorkshopFactory, registration_details
+from tests.pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def url(stop):
+    return f"/{stop.slug}/inscription/"
+
+
+def post(client, stop, data, **extra):
+    return client.post(url(stop), data, **extra)
+
+
+def error_next_to(response, field_id):
+    """The error message shown for the field ``field_id`` (its id in the page)."""
+    marker = f'id="{field_id}_error">'
+    assert marker in response.text, f"no error shown for {field_id}"
+    return response.text.split(marker)[1].split("</p>")[0]
+
+
+def assert_nothing_saved(stop, workshops=()):
+    assert not Registration.objects.exists()
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 0
+    for workshop in workshops:
+        assert Session.objects.get(pk=workshop.pk).seats_taken == 0
+
+
+# --- The form ---------------------------------------------------------------------------
+
+
+def test_form_shows_french_labels_workshops_with_seats_and_privacy_link(client, stop, workshops):
+    WorkshopFactory(stop=stop, capacity=5, seats_taken=5, title="Atelier complet")
+
+    response = client.get(url(stop))
+
+    page = text_of(response)
+    assert response.status_code == 200
+    labels = [
+        "Prénom", "Nom", "Adresse e-mail", "Organisme (par exemple votre collectivité)",
+        "Fonction", "Vous êtes", "Téléphone (facultatif)", "Comment participerez-vous ?",
+        "Sur place", "En ligne", "Je déjeunerai sur place", "Régime alimentaire",
+        "J’ai besoin d’une boucle magnétique", "Autres besoins d’accessibilité",
+    ]  # fmt: skip
+    for label in labels:
+        assert label in page, label
+    assert f"{workshops[0].title} (2 places restantes)" in page
+    assert "Atelier complet (complet – liste d’attente)" in page
+    assert "Aucun atelier" in page
+    assert "Agent·e de collectivité" in page
+    assert 'href="/confidentialite/"' in response.text
+    consent = response.text.split('name="wants_news"')[0].rsplit("<input", 1)[1]
+    assert "checked" not in consent
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_stop_page_links_to_the_form_while_registration_is_open(client, stop):
+    assert f'href="{url(stop)}"' in client.get(stop.get_absolute_url()).text
+
+
+def test_valid_registration_saves_and_redirects_to_the_received_page(
+    client, stop, workshops, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, stop, form_data, follow=True)
+
+    registration = Registration.objects.get()
+    assert (registration.email, registration.status, registration.mode) == (
+        "camille.durand@example.org",
+        "confirmed",
+        "in_person",
+    )
+    assert registration.lunch is True
+    assert registration.dietary_requirements == "Végétarien"
+    assert registration.bookings.get().session == workshops[0]
+    assert "Un e-mail vient d’être envoyé à camille.durand@example.org." in text_of(response)
+    assert mail.outbox[0].to == ["camille.durand@example.org"]
+    assert "camille" not in response.redirect_chain[0][0]
+
+
+def test_registering_again_shows_the_same_page_and_sends_the_link(
+    client, stop, workshops, form_data, django_capture_on_commit_callbacks
+):
+    post(client, stop, form_data)
+    first_page = text_of(client.get(f"/{stop.slug}/inscription/merci/"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(
+            client, stop, {**form_data, "email": "CAMILLE.Durand@example.org"}, follow=True
+        )
+
+    assert Registration.objects.count() == 1
+    assert text_of(again).replace("CAMILLE.Durand", "camille.durand") == first_page
+    assert mail.outbox[-1].subject.startswith("[IntercoTOUR] Vous êtes déjà inscrit·e")
+
+
+# --- Bad input: re-rendered with a French error next to the field, nothing saved ---------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("first_name", "", "Ce champ est obligatoire."),
+        ("email", "", "Ce champ est obligatoire."),
+        ("email", "camille@", "Saisissez une adresse de courriel valide."),
+        ("organisation", "", "Ce champ est obligatoire."),
+        ("category", "", "Ce champ est obligatoire."),
+        ("category", "pirate", "Sélectionnez un choix valide."),
+        ("mode", "teleport", "Sélectionnez un choix valide."),
+        ("first_name", "x" * 101, "au plus 100 caractères"),
+        ("organisation", "x" * 201, "au plus 200 caractères"),
+        ("dietary_requirements", "x" * 301, "au plus 300 caractères"),
+        ("phone", "appelez-moi", "Saisissez un numéro de téléphone"),
+    ],
+)
+def test_invalid_field_is_refused_in_french(
+    client, stop, workshops, form_data, field, value, message
+):
+    response = post(client, stop, {**form_data, field: value})
+
+    assert response.status_code == 400
+    assert message in error_next_to(response, f"id_{field}")
+    assert "Votre formulaire contient des erreurs" in text_of(response)
+    assert_nothing_saved(stop, workshops)
+
+
+def test_unknown_or_foreign_workshop_is_refused(client, stop, workshops, form_data):
+    slot = slot_field_name(workshops[0].starts_at)
+    foreign = WorkshopFactory()
+
+    for value in [str(foreign.pk), "999999", "abc"]:
+        response = post(client, stop, {**form_data, slot: value})
+        assert response.status_code == 400
+        assert "Sélectionnez un choix valide" in error_next_to(response, f"id_{slot}")
+    assert_nothing_saved(stop, workshops)
+    assert Session.objects.get(pk=foreign.pk).seats_taken == 0
+
+
+def test_workshop_with_online_attendance_is_refused(client, stop, workshops, form_data):
+    slot = slot_field_name(workshops[0].starts_at)
+
+    response = post(client, stop, {**form_data, "mode": "online"})
+
+    assert response.status_code == 400
+    assert "uniquement en présentiel" in error_next_to(response, f"id_{slot}")
+    assert_nothing_saved(stop, workshops)
+
+
+def test_two_values_for_one_slot_keep_at_most_one_workshop(client, stop, workshops, form_data):
+    slot = slot_field_name(workshops[0].starts_at)
+    data = {**form_data, slot: [str(workshops[0].pk), str(workshops[1].pk)]}
+
+    post(client, stop, data)
+
+    assert Registration.objects.get().bookings.count() == 1
+
+
+def test_full_stop_without_waiting_list_consent_is_refused(client, stop, workshops, form_data):
+    for _ in range(3):
+        services.register(stop=stop, **registration_details())
+
+    response = post(client, stop, form_data)
+
+    assert response.status_code == 400
+    assert "Toutes les places en présentiel sont prises" in error_next_to(
+        response, "id_accept_waiting_list"
+    )
+    assert Registration.objects.count() == 3
+
+
+def test_full_stop_with_consent_joins_the_waiting_list(client, stop, workshops, form_data):
+    for _ in range(3):
+        services.register(stop=stop, **registration_details())
+
+    post(client, stop, {**form_data, "accept_waiting_list": "on"})
+
+    assert Registration.objects.get(email=form_data["email"]).status == "waiting"
+
+
+def test_full_workshop_without_consent_is_refused(client, stop, workshops, form_data):
+    Session.objects.filter(pk=workshops[0].pk).update(seats_taken=2)
+
+    response = post(client, stop, form_data)
+
+    assert response.status_code == 400
+    assert "est complet" in error_next_to(response, "id_accept_waiting_list")
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Stop.Status.DRAFT, Stop.Status.CANCELLED])
+def test_unpublished_stop_has_no_form(client, workshops, form_data, status):
+    stop = StopFactory(status=status)
+
+    assert client.get(url(stop)).status_code == 404
+    assert post(client, stop, form_data).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_closed_stop_refuses_registration_with_a_french_page(client, stop, workshops, form_data):
+    Stop.objects.filter(pk=stop.pk).update(
+        registration_opens_at=timezone.now() - datetime.timedelta(days=5),
+        registration_closes_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+
+    response = post(client, stop, form_data)
+
+    assert response.status_code == 403
+    assert "Les inscriptions à cette journée sont closes." in text_of(response)
+    assert_nothing_saved(stop, workshops)
+
+
+def test_honeypot_filled_saves_nothing_but_answers_alike(client, stop, workshops, form_data):
+    response = post(client, stop, {**form_data, "website": "http://spam.example"}, follow=True)
+
+    assert "Merci, votre demande est bien reçue" in text_of(response)
+    assert_nothing_saved(stop, workshops)
+    assert mail.outbox == []
+
+
+def test_csrf_is_enforced(stop, workshops, form_data):
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post(url(stop), form_data)
+
+    assert response.status_code == 403
+    assert_nothing_saved(stop, workshops)
+
+
+def test_rate_limit_refuses_with_a_french_message(client, stop, workshops, form_data, settings):
+    settings.REGISTRATION_RATE_LIMIT = "2/m"
+    post(client, stop, {**form_data, "email": "a@example.org"})
+    post(client, stop, {**form_data, "email": "b@example.org"})
+
+    response = post(client, stop, {**form_data, "email": "c@example.org"})
+
+    assert response.status_code == 429
+    assert "Trop d’envois depuis votre connexion" in text_of(response)
+    assert Registration.objects.filter(email="c@example.org").exists() is False
+
+
+def test_rate_limit_counts_per_client_address(client, stop, workshops, form_data, settings):
+    settings.REGISTRATION_RATE_LIMIT = "1/m"
+    post(client, stop, {**form_data, "email": "a@example.org"}, REMOTE_ADDR="10.0.0.1")
+
+    response = post(client, stop, {**form_data, "email": "b@example.org"}, REMOTE_ADDR="10.0.0.2")
+
+    assert response.status_code == 302
+    assert Registration.objects.count() == 2
+
+
+def test_empty_rate_limit_turns_it_off(client, stop, workshops, form_data, settings):
+    settings.REGISTRATION_RATE_LIMIT = ""
+
+    for n in range(3):
+        post(client, stop, {**form_data, "email": f"n{n}@example.org", "mode": "online",
+                            slot_field_name(workshops[0].starts_at): ""})  # fmt: skip
+
+    assert Registration.objects.count() == 3
+
+
+# --- Self-service management -------------------------------------------------------------
+
+
+@pytest.fixture
+def registration(stop, workshops):
+    registration, _ = services.register(
+        stop=stop, **registration_details(email="ada@example.org", workshops=[workshops[0]])
+    )
+    return registration
+
+
+def manage_url(registration, action=""):
+    return f"/inscription/{make_token(registration)}/{action}"
+
+
+def test_management_link_carries_no_personal_data(registration):
+    token = make_token(registration)
+
+    assert "ada" not in token.lower()
+    assert "durand" not in token.lower()
+
+
+def test_management_page_shows_the_registration_and_is_never_cached(client, registration):
+    response = client.get(manage_url(registration))
+
+    page = text_of(response)
+    assert "Mon inscription" in page
+    assert "Camille Durand" in page
+    assert "ada@example.org" in page
+    assert "Confirmée" in page
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_change_workshop_from_the_management_page(client, registration, workshops):
+    slot = slot_field_name(workshops[0].starts_at)
+
+    response = client.post(manage_url(registration, "ateliers/"), {slot: str(workshops[1].pk)})
+
+    assert response.status_code == 302
+    assert registration.bookings.get().session == workshops[1]
+    assert [Session.objects.get(pk=w.pk).seats_taken for w in workshops] == [0, 1, 0]
+    assert "Votre choix d’atelier est enregistré" in text_of(client.get(response.url))
+
+
+def test_switch_to_online_from_the_management_page(client, registration, stop):
+    client.post(manage_url(registration, "participation/"), {"mode": "online"})
+
+    registration.refresh_from_db()
+    assert registration.mode == "online"
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 0
+
+
+def test_update_details_from_the_management_page(client, registration):
+    data = {
+        "first_name": "Camille",
+        "last_name": "Martin",
+        "organisation": "Région Occitanie",
+        "job_title": "DGA",
+        "category": "elected",
+        "phone": "",
+    }
+
+    client.post(manage_url(registration, "coordonnees/"), data)
+
+    registration.refresh_from_db()
+    assert (registration.last_name, registration.category) == ("Martin", "elected")
+
+
+def test_invalid_details_are_refused_in_french(client, registration):
+    response = client.post(manage_url(registration, "coordonnees/"), {"first_name": "x" * 101})
+
+    assert response.status_code == 400
+    assert "au plus 100 caractères" in error_next_to(response, "id_first_name")
+    registration.refresh_from_db()
+    assert registration.first_name == "Camille"
+
+
+def test_cancel_needs_confirmation_then_frees_the_place(client, registration, stop):
+    refused = client.post(manage_url(registration, "annulation/"), {})
+    assert "Cochez la case pour confirmer l’annulation." in error_next_to(refused, "id_confirm")
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"
+
+    client.post(manage_url(registration, "annulation/"), {"confirm": "on"})
+
+    assert Registration.objects.get(pk=registration.pk).status == "cancelled"
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 0
+
+
+def test_personal_calendar_download(client, registration, workshops):
+    response = client.get(manage_url(registration, "agenda.ics"))
+
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.content.count(b"BEGIN:VEVENT") == 2
+    assert workshops[0].title.encode() in response.content
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["nimportequoi", "WzEsImFiYyJd:1abc:forged", "%00", "a" * 500],
+)
+def test_forged_token_gets_a_clear_page_with_a_fresh_link_form(client, registration, token):
+    response = client.get(f"/inscription/{token}/")
+
+    assert response.status_code in (404,)
+    page = text_of(response)
+    assert "Ce lien ne fonctionne pas" in page
+    assert "M’envoyer mon lien" in page
+
+
+def test_tampered_token_cannot_act(client, registration, stop):
+    token = make_token(registration)
+    tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+
+    response = client.post(f"/inscription/{tampered}/annulation/", {"confirm": "on"})
+
+    assert response.status_code == 404
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"
+
+
+def test_token_of_another_key_is_refused(client, registration):
+    from django.core import signing
+
+    forged = signing.dumps([registration.pk, "guessed-key"], salt="registrations.manage")
+
+    assert client.get(f"/inscription/{forged}/").status_code == 404
+
+
+def test_expired_token_gets_a_clear_page(client, registration, stop):
+    Stop.objects.filter(pk=stop.pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        registration_opens_at=timezone.now() - datetime.timedelta(days=30),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=2),
+    )
+
+    response = client.post(manage_url(registration, "annulation/"), {"confirm": "on"})
+
+    assert response.status_code == 410
+    assert "Ce lien a expiré" in text_of(response)
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"
+
+
+def test_fresh_link_is_sent_only_to_known_addresses_with_the_same_answer(
+    client, registration, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/inscription/nouveau-lien/", {"email": "ADA@example.org"})
+        unknown = client.post("/inscription/nouveau-lien/", {"email": "nobody@example.org"})
+
+    assert text_of(known).replace("ADA@example.org", "X") == text_of(unknown).replace(
+        "nobody@example.org", "X"
+    )
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]]
+    assert make_token(registration) in mail.outbox[0].body
+
+
+def test_fresh_link_refuses_a_bad_email_in_french(client, db):
+    response = client.post("/inscription/nouveau-lien/", {"email": "pas-une-adresse"})
+
+    assert response.status_code == 400
+    assert "Saisissez une adresse de courriel valide." in error_next_to(response, "id_email")
+
+
+def test_privacy_page_says_what_is_kept_why_how_long_and_how_to_erase(client, db):
+    page = text_of(client.get("/confidentialite/"))
+
+    assert "Ce que nous conservons" in page
+    assert "article 6.1.b du RGPD" in page
+    assert "douze mois après la journée" in page
+    assert "Pour faire effacer vos données" in page
