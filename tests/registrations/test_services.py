@@ -361,3 +361,44 @@ def test_session_capacity_lowered_below_booked_seats_is_refused_by_the_database(
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Session.objects.filter(pk=workshops[0].pk).update(capacity=1)
+
+
+def test_waiting_list_notice_email(stop, django_capture_on_commit_callbacks):
+    for _ in range(3):
+        register(stop)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(stop, accept_waiting_list=True, email="waiting@example.org")
+
+    message = mail.outbox[-1]
+    assert message.subject.startswith("[IntercoTOUR] Liste d’attente – Montpellier")
+    assert "vous êtes sur la liste d’attente" in message.body
+    assert message.attachments == []  # no calendar before a place is certain
+
+
+def test_workshop_waiting_list_is_said_in_the_confirmation(
+    stop, workshops, django_capture_on_commit_callbacks
+):
+    register(stop, workshops=[workshops[0]])
+    register(stop, workshops=[workshops[0]])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(stop, workshops=[workshops[0]], accept_waiting_list=True)
+
+    assert f"L’atelier « {workshops[0].title} » est complet : vous êtes sur sa liste" in (
+        mail.outbox[-1].body
+    )
+
+
+def test_change_summary_email_after_a_workshop_change(
+    stop, workshops, django_capture_on_commit_callbacks
+):
+    registration = register(stop, workshops=[workshops[0]])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_workshops(registration=registration, workshops=[workshops[2]])
+
+    message = mail.outbox[-1]
+    assert message.subject.startswith("[IntercoTOUR] Votre inscription a été modifiée")
+    assert f"Atelier : {workshops[2].title}" in message.body
+    assert workshops[0].title not in message.body
