@@ -285,6 +285,9 @@ class Session(TimestampedModel):
         local = timezone.localtime(self.starts_at)
         return f"{local:%d/%m/%Y %H:%M} – {self.title}"
 
+    def get_absolute_url(self):
+        return f"{self.stop.get_absolute_url()}#session-{self.pk}"
+
     @property
     def is_workshop(self):
         return self.kind == self.Kind.WORKSHOP

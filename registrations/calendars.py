@@ -24,7 +24,8 @@ def registration_calendar(registration):
         day.add("location", stop.online_url or url)
         day.add("description", f"Suivi en ligne : {stop.online_url or url}")
     else:
-        day.add("location", ", ".join(p for p in [stop.venue_name, stop.venue_address] if p))
+        address = stop.venue_address.replace("\n", ", ")
+        day.add("location", ", ".join(part for part in [stop.venue_name, address] if part))
         day.add("description", f"Programme : {url}")
     day.add("url", url)
     calendar.add_component(day)

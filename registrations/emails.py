@@ -77,3 +77,24 @@ def send_cancellation(registration):
 
 def send_fresh_link(registration):
     _after_commit("fresh_link", registration)
+
+
+def send_message_to(recipients, *, subject, body):
+    """An organisers' message, one e-mail per recipient; returns (sent, failed)."""
+    from django.core.mail import EmailMessage, get_connection
+
+    sent = failed = 0
+    with get_connection() as connection:
+        for registration in recipients.iterator(chunk_size=500):
+            message = EmailMessage(
+                subject=f"[IntercoTOUR] {subject}",
+                body=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[registration.email],
+                connection=connection,
+            )
+            try:
+                sent += message.send()
+            except Exception:  # noqa: BLE001 - one bad address must not stop the others
+                failed += 1
+    return sent, failed

@@ -153,6 +153,7 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
     def __init__(self, stop, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stop = stop
+        self.fields["email"].required = True  # blank only for walk-ins at the door
         self.fields["phone"].validators.append(phone_validator)
         self.fields["category"].choices = [("", _("— choose —"))] + list(
             Registration.Category.choices

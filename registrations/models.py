@@ -18,6 +18,10 @@ class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
 
+    def expected_in_person(self):
+        """Those with a confirmed in-person place: the people at the door."""
+        return self.filter(status=Registration.Status.CONFIRMED, mode=Registration.Mode.IN_PERSON)
+
     def waiting_in_line(self):
         """The stop's waiting list, first come first served."""
         return self.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
@@ -52,7 +56,9 @@ class Registration(TimestampedModel):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("e-mail"), max_length=254)
+    email = models.EmailField(
+        _("e-mail"), max_length=254, blank=True, help_text=_("Blank only for walk-ins.")
+    )
     organisation = models.CharField(_("organisation"), max_length=200)
     job_title = models.CharField(_("job title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
@@ -72,20 +78,29 @@ class Registration(TimestampedModel):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
+    walk_in = models.BooleanField(
+        _("walk-in"), default=False, help_text=_("Came on the day without registering.")
+    )
+
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["stop", "status", "waiting_since"], name="registration_queue_idx"),
+            # The back-office lists newest first, with the id as the tie-breaker.
+            models.Index(fields=["-created_at", "-id"], name="registration_newest_idx"),
+            models.Index(
+                fields=["stop", "-created_at", "-id"], name="registration_stop_newest_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
                 "stop",
-                condition=~Q(status="cancelled"),
+                condition=~Q(status="cancelled") & ~Q(email=""),
                 name="registration_one_per_email_per_stop",
                 violation_error_message=_("This e-mail address is already registered."),
             ),

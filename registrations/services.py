@@ -368,3 +368,108 @@ def promote_waiting_lists(*, stop, now=None):
     promoted = _fill(stop, now or timezone.now())
     seats_changed(stop)
     return promoted
+
+
+class NoFreePlace(RegistrationError):
+    default_message = _("No in-person place is free: raise the capacity first.")
+
+
+class AlreadyCheckedIn(RegistrationError):
+    default_message = _("Already checked in.")
+
+
+@transaction.atomic
+def promote_registration(*, registration, now=None):
+    """An organiser gives a free in-person place to this person, ahead of the queue."""
+    now = now or timezone.now()
+    stop = _lock_stop(registration.stop)
+    registration = _lock_registration(registration)
+    if registration.status != Status.WAITING:
+        raise RegistrationError(_("Only someone on the waiting list can be promoted."))
+    if stop.seats_taken >= stop.capacity:
+        raise NoFreePlace()
+    registration.status, registration.waiting_since = Status.CONFIRMED, None
+    registration.save(update_fields=["status", "waiting_since", "updated_at"])
+    _take_stop_place(stop)
+    emails.send_promotion(registration)
+    _fill(stop, now)  # their waiting workshop choices may now be seated
+    seats_changed(stop)
+    return registration
+
+
+def resend_confirmation(*, registration):
+    """Send the registration summary with its management link again."""
+    emails.send_fresh_link(registration)
+
+
+@transaction.atomic
+def check_in(*, registration, now=None):
+    """Mark arrival on the day; a second check-in is refused, never counted twice."""
+    updated = Registration.objects.filter(
+        pk=registration.pk, checked_in_at__isnull=True, status=Status.CONFIRMED
+    ).update(checked_in_at=now or timezone.now(), updated_at=timezone.now())
+    if not updated:
+        registration.refresh_from_db()
+        if registration.checked_in_at:
+            raise AlreadyCheckedIn()
+        raise RegistrationError(_("Only confirmed registrations can be checked in."))
+    registration.refresh_from_db()
+    return registration
+
+
+@transaction.atomic
+def undo_check_in(*, registration):
+    Registration.objects.filter(pk=registration.pk).update(
+        checked_in_at=None, updated_at=timezone.now()
+    )
+    registration.refresh_from_db()
+    return registration
+
+
+@transaction.atomic
+def register_walk_in(
+    *, stop, first_name, last_name, organisation, job_title="", category, email="", now=None
+):
+    """Someone who did not register arrives: they take an in-person place, checked in."""
+    now = now or timezone.now()
+    stop = _lock_stop(stop)
+    if email and Registration.objects.active().filter(stop=stop, email__iexact=email).exists():
+        raise RegistrationError(
+            _("This e-mail address is already registered: search for the person instead."),
+            field="email",
+        )
+    if stop.seats_taken >= stop.capacity:
+        raise NoFreePlace(_("The venue is full: no in-person place is left."))
+    registration = Registration.objects.create(
+        stop=stop,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        organisation=organisation,
+        job_title=job_title,
+        category=category,
+        mode=Mode.IN_PERSON,
+        status=Status.CONFIRMED,
+        walk_in=True,
+        checked_in_at=now,
+    )
+    _take_stop_place(stop)
+    seats_changed(stop)
+    return registration
+
+
+def message_recipients(*, stop, workshop=None):
+    """Confirmed registrants of the stop, or those with a confirmed seat in ``workshop``."""
+    recipients = Registration.objects.filter(stop=stop, status=Status.CONFIRMED).exclude(email="")
+    if workshop is not None:
+        recipients = recipients.filter(
+            bookings__session=workshop, bookings__status=WorkshopBooking.Status.CONFIRMED
+        )
+    return recipients.order_by("pk")
+
+
+def message_registrants(*, stop, subject, body, workshop=None):
+    """One e-mail per recipient (no addresses shown to others); returns (sent, failed)."""
+    return emails.send_message_to(
+        message_recipients(stop=stop, workshop=workshop), subject=subject, body=body
+    )

@@ -107,7 +107,7 @@ def test_stop_page_shows_parallel_workshops_side_by_side_in_one_slot(client, dem
     pattern = r'<li class="slot slot--parallel">(.*?)</li>\s*<li class="slot"'
     parallel = re.findall(pattern, response.text, re.S)
     assert len(parallel) == 1
-    assert parallel[0].count('<article class="session session--workshop">') == 3
+    assert parallel[0].count('<article class="session session--workshop" id="session-') == 3
 
 
 def test_stop_page_marks_workshops_in_person_only_with_seats_left(client, demo_stop):

@@ -1,0 +1,178 @@
+"""The organisers' pages for one stop, served inside the admin (see ``events.admin``)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import Session, Stop
+
+from . import selectors, services
+from .exports import registrations_csv
+from .forms import AccessibleErrorsMixin
+from .models import Registration
+
+
+def _stop_for(request, admin_site, stop_id, permission):
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    stop = get_object_or_404(Stop.objects.select_related("tour"), pk=stop_id)
+    return stop, {**admin_site.each_context(request), "stop": stop, "opts": Stop._meta}
+
+
+def log_change(request, obj, message):
+    """A line in the admin history of ``obj``."""
+    LogEntry.objects.log_actions(
+        user_id=request.user.pk,
+        queryset=[obj],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )
+
+
+def dashboard(request, stop_id, admin_site):
+    stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    figures = selectors.stop_dashboard(stop)
+    context.update(figures=figures, title=_("Dashboard: %(stop)s") % {"stop": stop})
+    return TemplateResponse(request, "admin/registrations/dashboard.html", context)
+
+
+def export_csv(request, stop_id, admin_site):
+    stop, _context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    return registrations_csv(stop, excel=request.GET.get("format") != "csv")
+
+
+def attendance_sheet(request, stop_id, session_id, admin_site):
+    stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    session = get_object_or_404(Session.objects.workshops(), pk=session_id, stop=stop)
+    context.update(
+        session=session,
+        attendees=selectors.workshop_attendees(session),
+        title=_("Attendance sheet: %(workshop)s") % {"workshop": session.title},
+    )
+    return TemplateResponse(request, "admin/registrations/attendance_sheet.html", context)
+
+
+def badge_sheet(request, stop_id, admin_site):
+    stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    context.update(badges=selectors.badges(stop), title=_("Badges: %(stop)s") % {"stop": stop})
+    return TemplateResponse(request, "admin/registrations/badges.html", context)
+
+
+class WalkInForm(AccessibleErrorsMixin, forms.Form):
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
+    organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200)
+    job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=200, required=False)
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"), choices=Registration.Category.choices
+    )
+    email = forms.EmailField(label=gettext_lazy("E-mail (optional)"), required=False)
+
+
+def check_in(request, stop_id, admin_site):
+    """The welcome desk on the day: find a registrant, check them in with one tap."""
+    stop, context = _stop_for(request, admin_site, stop_id, "registrations.change_registration")
+    walk_in_form = WalkInForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "walk_in":
+            if not request.user.has_perm("registrations.add_registration"):
+                raise PermissionDenied
+            walk_in_form = WalkInForm(request.POST)
+            if walk_in_form.is_valid():
+                try:
+                    registration = services.register_walk_in(stop=stop, **walk_in_form.cleaned_data)
+                except services.RegistrationError as error:
+                    walk_in_form.add_error(error.field, error.message)
+                else:
+                    log_change(request, registration, _("Walk-in registered and checked in."))
+                    messages.success(
+                        request,
+                        _("%(name)s registered on the spot and checked in.")
+                        % {"name": registration.full_name},
+                    )
+                    return redirect(request.path)
+        elif action in {"check_in", "undo"}:
+            registration = get_object_or_404(
+                Registration, pk=request.POST.get("registration"), stop=stop
+            )
+            try:
+                if action == "check_in":
+                    services.check_in(registration=registration)
+                    note = _("Checked in.")
+                else:
+                    services.undo_check_in(registration=registration)
+                    note = _("Check-in undone.")
+            except services.RegistrationError as error:
+                messages.warning(request, f"{registration.full_name} : {error.message}")
+            else:
+                log_change(request, registration, note)
+                messages.success(request, f"{registration.full_name} : {note}")
+            query = request.POST.get("q", "")
+            return redirect(f"{request.path}?q={query}" if query else request.path)
+    query = request.GET.get("q", "").strip()[:100]
+    figures = selectors.stop_dashboard(stop)
+    context.update(
+        query=query,
+        results=selectors.check_in_search(stop, query) if query else [],
+        walk_in_form=walk_in_form,
+        checked_in=figures["checked_in"],
+        expected=figures["in_person"],
+        title=_("Check-in: %(stop)s") % {"stop": stop},
+    )
+    return TemplateResponse(request, "admin/registrations/check_in.html", context)
+
+
+class MessageForm(AccessibleErrorsMixin, forms.Form):
+    audience = forms.ChoiceField(label=gettext_lazy("Recipients"))
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    body = forms.CharField(label=gettext_lazy("Message"), widget=forms.Textarea, max_length=10_000)
+
+    def __init__(self, stop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stop = stop
+        self.workshops = {str(w.pk): w for w in stop.sessions.workshops().order_by("starts_at")}
+        self.fields["audience"].choices = [("stop", _("All confirmed registrants of the day"))] + [
+            (pk, _("Workshop: %(title)s") % {"title": w.title}) for pk, w in self.workshops.items()
+        ]
+
+    def workshop(self):
+        return self.workshops.get(self.cleaned_data["audience"])
+
+
+def message_registrants(request, stop_id, admin_site):
+    stop, context = _stop_for(request, admin_site, stop_id, "registrations.change_registration")
+    form = MessageForm(stop, request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        recipients = services.message_recipients(stop=stop, workshop=form.workshop())
+        if "send" in request.POST:
+            sent, failed = services.message_registrants(
+                stop=stop,
+                workshop=form.workshop(),
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+            log_change(
+                request,
+                stop,
+                _("Message “%(subject)s” sent to %(sent)s registrants (%(failed)s failed).")
+                % {"subject": form.cleaned_data["subject"], "sent": sent, "failed": failed},
+            )
+            messages.success(
+                request,
+                _("Message sent to %(sent)s registrants; %(failed)s could not be sent.")
+                % {"sent": sent, "failed": failed},
+            )
+            return redirect(request.path)
+        preview = {"count": recipients.count(), "sample": recipients.first()}
+    context.update(
+        form=form, preview=preview, title=_("Message registrants: %(stop)s") % {"stop": stop}
+    )
+    return TemplateResponse(request, "admin/registrations/message.html", context)

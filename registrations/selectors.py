@@ -1,0 +1,119 @@
+"""Reads for the organisers: a stop's figures, lists for the caterer and the venue."""
+
+from django.db.models import Count, Prefetch, Q
+
+from events.models import Session
+
+from .models import Registration, WorkshopBooking
+
+CONFIRMED = Registration.Status.CONFIRMED
+WAITING = Registration.Status.WAITING
+IN_PERSON = Registration.Mode.IN_PERSON
+
+
+def stop_dashboard(stop):
+    """Everything the stop's dashboard shows, in a fixed number of queries."""
+    registrations = Registration.objects.filter(stop=stop)
+    present = Q(status=CONFIRMED, mode=IN_PERSON)
+    figures = registrations.aggregate(
+        in_person=Count("pk", filter=present),
+        waiting=Count("pk", filter=Q(status=WAITING)),
+        online=Count("pk", filter=Q(status=CONFIRMED, mode=Registration.Mode.ONLINE)),
+        cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
+        checked_in=Count("pk", filter=present & Q(checked_in_at__isnull=False)),
+        walk_ins=Count("pk", filter=present & Q(walk_in=True)),
+        lunch=Count("pk", filter=present & Q(lunch=True)),
+        reduced_mobility=Count("pk", filter=present & Q(reduced_mobility=True)),
+        hearing_loop=Count("pk", filter=present & Q(hearing_loop=True)),
+    )
+    labels = dict(Registration.Category.choices)
+    by_category = [
+        (labels.get(row["category"], row["category"]), row["n"])
+        for row in registrations.active()
+        .values("category")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category")
+    ]
+    workshops = (
+        Session.objects.filter(stop=stop)
+        .workshops()
+        .annotate(
+            confirmed=Count("bookings", filter=Q(bookings__status=CONFIRMED)),
+            waiting=Count("bookings", filter=Q(bookings__status=WAITING)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    dietary = (
+        registrations.filter(present, lunch=True)
+        .exclude(dietary_requirements="")
+        .values("dietary_requirements")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "dietary_requirements")
+    )
+    access = (
+        registrations.filter(present)
+        .filter(Q(reduced_mobility=True) | Q(hearing_loop=True) | ~Q(access_needs=""))
+        .order_by("last_name", "first_name")
+    )
+    return {
+        **figures,
+        "capacity": stop.capacity,
+        "places_left": max(stop.capacity - stop.seats_taken, 0),
+        "by_category": by_category,
+        "workshops": list(workshops),
+        "dietary": list(dietary),
+        "access": list(access),
+    }
+
+
+def registrations_for_export(stop):
+    """All the stop's registrations with their workshops, for streaming in chunks."""
+    return (
+        Registration.objects.filter(stop=stop)
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                queryset=WorkshopBooking.objects.select_related("session").order_by(
+                    "session__starts_at"
+                ),
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def workshop_attendees(session):
+    return (
+        Registration.objects.filter(
+            bookings__session=session, bookings__status=WorkshopBooking.Status.CONFIRMED
+        )
+        .filter(status=CONFIRMED, mode=IN_PERSON)
+        .order_by("last_name", "first_name")
+    )
+
+
+def badges(stop):
+    """Confirmed in-person attendees with their confirmed workshops, for the badge sheet."""
+    return (
+        Registration.objects.filter(stop=stop)
+        .expected_in_person()
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                queryset=WorkshopBooking.objects.confirmed().select_related("session"),
+            )
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
+def check_in_search(stop, query, limit=30):
+    """Confirmed in-person registrants matching ``query`` (name or organisation)."""
+    registrations = Registration.objects.filter(stop=stop).expected_in_person()
+    for word in query.split()[:5]:
+        registrations = registrations.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(organisation__icontains=word)
+        )
+    return registrations.order_by("last_name", "first_name")[:limit]

@@ -1,0 +1,449 @@
+"""The delegation team's back-office: roles, actions, dashboard, exports, check-in, messages."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.urls import reverse
+
+from events.models import Session, Stop
+from registrations import services
+from registrations.models import Registration
+from tests.factories import (
+    SessionFactory,
+    SessionSpeakerFactory,
+    StopFactory,
+    WorkshopFactory,
+    at,
+    registration_details,
+)
+from tests.pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delegation_client(client, db):
+    user = User.objects.create_user("delegation", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Délégation"))
+    client.force_login(user)
+    client.cookies["django_language"] = "fr"
+    return client
+
+
+@pytest.fixture
+def bare_staff_client(client, db):
+    client.force_login(User.objects.create_user("staff", password="x", is_staff=True))
+    return client
+
+
+def register(stop, **overrides):
+    return services.register(stop=stop, **registration_details(**overrides))[0]
+
+
+def page_urls(stop, workshop):
+    return [
+        reverse("admin:events_stop_dashboard", args=[stop.pk]),
+        reverse("admin:events_stop_export", args=[stop.pk]),
+        reverse("admin:events_stop_badges", args=[stop.pk]),
+        reverse("admin:events_stop_check_in", args=[stop.pk]),
+        reverse("admin:events_stop_message", args=[stop.pk]),
+        reverse("admin:events_stop_attendance", args=[stop.pk, workshop.pk]),
+    ]
+
+
+# --- Roles --------------------------------------------------------------------------------
+
+
+def test_delegation_group_manages_the_tour_but_not_users():
+    group = Group.objects.get(name="Délégation")
+    perms = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+
+    assert {
+        "events.change_stop",
+        "events.add_session",
+        "speakers.change_speaker",
+        "registrations.change_registration",
+        "events.change_partner",
+        "events.change_contact",
+    } <= perms
+    assert not {p for p in perms if p.startswith("auth.")}
+
+
+def test_delegation_member_reaches_the_tour_pages(delegation_client, stop, workshops):
+    urls = [
+        reverse("admin:events_stop_changelist"),
+        reverse("admin:events_session_changelist"),
+        reverse("admin:speakers_speaker_changelist"),
+        reverse("admin:registrations_registration_changelist"),
+        *page_urls(stop, workshops[0]),
+    ]
+    for url in urls:
+        assert delegation_client.get(url).status_code == 200, url
+
+
+def test_delegation_member_cannot_manage_users_or_groups(delegation_client):
+    for name in ["auth_user", "auth_group"]:
+        response = delegation_client.get(reverse(f"admin:{name}_changelist"))
+        assert response.status_code == 403
+
+
+def test_non_staff_is_sent_to_the_login_page(client, stop, workshops):
+    client.force_login(User.objects.create_user("visitor", password="x"))
+
+    for url in page_urls(stop, workshops[0]) + [reverse("admin:events_stop_changelist")]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith("/admin/login/"), url
+
+
+def test_staff_without_permission_gets_403(bare_staff_client, stop, workshops):
+    for url in page_urls(stop, workshops[0]):
+        assert bare_staff_client.get(url).status_code == 403, url
+    response = bare_staff_client.post(
+        reverse("admin:events_stop_check_in", args=[stop.pk]), {"action": "walk_in"}
+    )
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+
+
+# --- Programme editing -------------------------------------------------------------------
+
+
+def test_stop_admin_lists_sessions_in_time_order_and_links_to_the_site(admin_client):
+    stop = StopFactory()
+    SessionFactory(stop=stop, title="Session du soir", starts_at=at(stop.date, 18))
+    WorkshopFactory(stop=stop, title="Atelier du matin", starts_at=at(stop.date, 7))
+
+    page = admin_client.get(reverse("admin:events_stop_change", args=[stop.pk])).text
+
+    assert page.index("Atelier du matin") < page.index("Session du soir")
+    assert 'class="viewsitelink"' in page
+
+
+def test_session_admin_searches_speaker_names(admin_client):
+    line_up = SessionSpeakerFactory(session__title="Table ronde IA", speaker__last_name="Ferguson")
+    SessionFactory(title="Autre session")
+
+    page = admin_client.get(reverse("admin:events_session_changelist"), {"q": "Ferguson"}).text
+
+    assert "Table ronde IA" in page
+    assert "Autre session" not in page
+    assert line_up.session.get_absolute_url().endswith(f"#session-{line_up.session.pk}")
+
+
+def test_duplicate_action_copies_the_programme_skeleton_into_a_draft(admin_client, stop, workshops):
+    register(stop, workshops=[workshops[0]])
+    SessionSpeakerFactory(session=workshops[0])
+
+    response = admin_client.post(
+        reverse("admin:events_stop_changelist"),
+        {
+            "action": "duplicate",
+            "_selected_action": [stop.pk],
+            "apply": "1",
+            "date": "2031-03-12",
+            "city": "Chambéry",
+            "slug": "relation-usagers-chambery-2031",
+        },
+    )
+
+    new = Stop.objects.get(slug="relation-usagers-chambery-2031")
+    assert response.status_code == 302
+    assert (new.status, new.city, str(new.date)) == ("draft", "Chambéry", "2031-03-12")
+    copied = list(new.sessions.order_by("starts_at", "pk"))
+    assert [(s.title, s.kind, s.room, s.capacity, s.seats_taken) for s in copied] == [
+        (w.title, w.kind, w.room, w.capacity, 0) for w in workshops
+    ]
+    assert copied[0].starts_at.astimezone().hour == workshops[0].starts_at.astimezone().hour
+    assert not new.registrations.exists()
+    assert not copied[0].session_speakers.exists()
+    assert LogEntry.objects.filter(object_id=str(new.pk)).exists()
+
+
+def test_duplicate_action_refuses_a_taken_address_in_french(admin_client, stop):
+    admin_client.cookies["django_language"] = "fr"
+    before = Stop.objects.count()
+
+    response = admin_client.post(
+        reverse("admin:events_stop_changelist"),
+        {
+            "action": "duplicate",
+            "_selected_action": [stop.pk],
+            "apply": "1",
+            "date": "2031-03-12",
+            "city": "Chambéry",
+            "slug": stop.slug,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Une étape utilise déjà cette adresse." in response.text
+    assert Stop.objects.count() == before
+
+
+# --- Registrations list and actions ------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [5, 300])
+def test_registration_changelist_query_count_is_constant(
+    admin_client, django_assert_num_queries, stop, count
+):
+    Stop.objects.filter(pk=stop.pk).update(capacity=1000)
+    workshop = WorkshopFactory(stop=stop, capacity=1000)
+    for n in range(count):
+        register(stop, workshops=[workshop] if n % 2 else [])
+
+    with django_assert_num_queries(7):
+        response = admin_client.get(reverse("admin:registrations_registration_changelist"))
+
+    assert response.status_code == 200
+    assert text_of(response).count("Métropole de Montpellier") == min(count, 50)
+
+
+def test_registration_changelist_filters_and_search(admin_client, stop, workshops):
+    first = register(stop, workshops=[workshops[0]], last_name="Alpha")
+    register(stop, workshops=[workshops[1]], last_name="Bravo")
+    services.check_in(registration=first)
+    url = reverse("admin:registrations_registration_changelist")
+
+    by_workshop = text_of(admin_client.get(url, {"workshop": workshops[0].pk}))
+    checked = text_of(admin_client.get(url, {"checked_in": "yes"}))
+    searched = text_of(admin_client.get(url, {"q": first.email}))
+
+    assert "Alpha" in by_workshop
+    assert "Bravo" not in by_workshop
+    assert "Alpha" in checked
+    assert "Bravo" not in checked
+    assert "Alpha" in searched
+    assert "Bravo" not in searched
+
+
+def action(client, name, registrations):
+    return client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": name, "_selected_action": [r.pk for r in registrations]},
+        follow=True,
+    )
+
+
+def test_cancel_action_promotes_the_waiting_list_and_is_logged(admin_client, stop):
+    holders = [register(stop) for _ in range(3)]
+    waiting = register(stop, accept_waiting_list=True)
+
+    action(admin_client, "cancel", holders[:1])
+
+    assert Registration.objects.get(pk=holders[0].pk).status == "cancelled"
+    assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
+    entry = LogEntry.objects.get(object_id=str(holders[0].pk))
+    assert entry.user.username == "admin"
+
+
+def test_promote_action_needs_a_free_place(admin_client, stop):
+    for _ in range(3):
+        register(stop)
+    waiting = register(stop, accept_waiting_list=True)
+
+    refused = action(admin_client, "promote", [waiting])
+    Stop.objects.filter(pk=stop.pk).update(capacity=5)
+    action(admin_client, "promote", [waiting])
+
+    assert "raise the capacity first" in refused.text or "augmentez" in refused.text
+    assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
+
+
+def test_resend_and_check_in_actions(admin_client, stop, django_capture_on_commit_callbacks):
+    registration = register(stop, email="ada@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        action(admin_client, "resend_confirmation", [registration])
+    action(admin_client, "mark_checked_in", [registration])
+
+    assert mail.outbox[-1].to == ["ada@example.org"]
+    assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
+
+
+# --- Dashboard and exports ---------------------------------------------------------------
+
+
+def test_dashboard_figures_on_the_demo_stop(admin_client, demo_stop):
+    from events.demo import DEMO_COPY_SLUG
+
+    stop = Stop.objects.get(slug=DEMO_COPY_SLUG)
+    workshop = stop.sessions.workshops().order_by("pk").first()
+    register(stop, workshops=[workshop], category="elected", lunch=True,
+             dietary_requirements="Végétarien")  # fmt: skip
+    register(stop, lunch=True, dietary_requirements="Végétarien", hearing_loop=True)
+    register(stop, mode="online")
+    admin_client.cookies["django_language"] = "fr"
+
+    page = text_of(admin_client.get(reverse("admin:events_stop_dashboard", args=[stop.pk])))
+
+    assert "Sur place 2 / 150" in page
+    assert "148 places restantes" in page
+    assert "En ligne 1" in page
+    assert f"{workshop.title} 15h00–16h30 Atelier A 1 / 40 0" in page
+    assert "Élu·e 1" in page
+    assert "Agent·e de collectivité 2" in page
+    assert "2 déjeuners" in page
+    assert "Végétarien 2" in page
+    assert "Boucle magnétique : 1" in page
+
+
+@pytest.mark.parametrize(("variant", "delimiter", "bom"), [("", ";", True), ("csv", ",", False)])
+def test_csv_export_opens_in_french_excel_or_as_standard_csv(
+    admin_client, stop, workshops, variant, delimiter, bom
+):
+    register(stop, last_name="Dupont; fils", workshops=[workshops[0]], lunch=True)
+    register(stop, last_name="Élodie", mode="online")
+    url = reverse("admin:events_stop_export", args=[stop.pk])
+
+    response = admin_client.get(url, {"format": variant} if variant else {})
+
+    assert response.streaming
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode()) is bom
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=delimiter))
+    assert rows[0][:3] == ["Nom", "Prénom", "E-mail"]
+    assert len(rows) == 3
+    dupont = next(row for row in rows if row[0] == "Dupont; fils")
+    assert workshops[0].title in dupont[9]
+    assert dupont[10] == "oui"
+
+
+def test_attendance_sheet_and_badges(admin_client, stop, workshops):
+    register(stop, last_name="Lovelace", workshops=[workshops[0]])
+    register(stop, last_name="Hopper", workshops=[workshops[1]])
+
+    sheet = text_of(
+        admin_client.get(reverse("admin:events_stop_attendance", args=[stop.pk, workshops[0].pk]))
+    )
+    badges = text_of(admin_client.get(reverse("admin:events_stop_badges", args=[stop.pk])))
+
+    assert "LOVELACE" in sheet
+    assert "HOPPER" not in sheet
+    assert "Camille LOVELACE Métropole de Montpellier Atelier" in badges
+    assert "HOPPER" in badges
+
+
+# --- Check-in on the day -----------------------------------------------------------------
+
+
+def test_check_in_search_check_in_undo(delegation_client, stop):
+    registration = register(stop, last_name="Lovelace", organisation="Ville de Sète")
+    url = reverse("admin:events_stop_check_in", args=[stop.pk])
+
+    found = text_of(delegation_client.get(url, {"q": "sète"}))
+    delegation_client.post(url, {"action": "check_in", "registration": registration.pk})
+    again = delegation_client.post(
+        url, {"action": "check_in", "registration": registration.pk}, follow=True
+    )
+    checked_at = Registration.objects.get(pk=registration.pk).checked_in_at
+    delegation_client.post(url, {"action": "undo", "registration": registration.pk})
+
+    assert "LOVELACE Camille – Ville de Sète" in found
+    assert checked_at is not None
+    assert "Déjà enregistré·e." in text_of(again)
+    assert Registration.objects.get(pk=registration.pk).checked_in_at is None
+    assert LogEntry.objects.filter(object_id=str(registration.pk)).count() == 2
+
+
+def test_walk_in_counts_against_capacity_and_is_refused_when_full(delegation_client, stop):
+    url = reverse("admin:events_stop_check_in", args=[stop.pk])
+    data = {
+        "action": "walk_in",
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "organisation": "Commune de Test",
+        "category": "elected",
+    }
+    register(stop)
+    register(stop)
+
+    delegation_client.post(url, data)
+    refused = delegation_client.post(url, {**data, "last_name": "Turing"})
+
+    walk_in = Registration.objects.get(last_name="Hopper")
+    assert (walk_in.walk_in, walk_in.status, walk_in.checked_in_at is not None) == (
+        True,
+        "confirmed",
+        True,
+    )
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 3
+    assert "Le lieu est complet" in text_of(refused)
+    assert not Registration.objects.filter(last_name="Turing").exists()
+
+
+# --- Messages to registrants ---------------------------------------------------------------
+
+
+def test_message_preview_then_send_one_email_per_recipient(admin_client, stop, workshops):
+    in_workshop = [register(stop, workshops=[workshops[0]]) for _ in range(2)]
+    register(stop, workshops=[workshops[1]])
+    register(stop, accept_waiting_list=True)  # stop is full: waiting, not a recipient
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+    data = {"audience": str(workshops[0].pk), "subject": "Salle changée", "body": "Salle B12."}
+    admin_client.cookies["django_language"] = "fr"
+
+    preview = admin_client.post(url, {**data, "preview": "1"})
+    assert mail.outbox == []
+    admin_client.post(url, {**data, "send": "1"})
+
+    assert "Ce message sera envoyé à 2 inscrits" in text_of(preview)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in in_workshop)
+    assert all(len(m.to) == 1 and m.subject == "[IntercoTOUR] Salle changée" for m in mail.outbox)
+    entry = LogEntry.objects.get(object_id=str(stop.pk), content_type__model="stop")
+    assert "2" in entry.change_message
+
+
+def test_message_to_the_whole_day(admin_client, stop):
+    register(stop)
+    register(stop, mode="online")
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+
+    admin_client.post(
+        url, {"audience": "stop", "subject": "Rappel", "body": "À demain", "send": "1"}
+    )
+
+    assert len(mail.outbox) == 2
+
+
+def test_invalid_message_is_refused(admin_client, stop):
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+
+    response = admin_client.post(url, {"audience": "999", "subject": "", "body": "", "send": "1"})
+
+    assert response.status_code == 200
+    assert mail.outbox == []
+
+
+def test_session_admin_refuses_seats_below_bookings_in_french(admin_client, stop, workshops):
+    register(stop, workshops=[workshops[0]])
+    register(stop, workshops=[workshops[0]])
+    admin_client.cookies["django_language"] = "fr"
+    workshop = workshops[0]
+    local_start, local_end = workshop.starts_at.astimezone(), workshop.ends_at.astimezone()
+
+    response = admin_client.post(
+        reverse("admin:events_session_change", args=[workshop.pk]),
+        {
+            "stop": stop.pk,
+            "starts_at_0": local_start.strftime("%d/%m/%Y"),
+            "starts_at_1": local_start.strftime("%H:%M"),
+            "ends_at_0": local_end.strftime("%d/%m/%Y"),
+            "ends_at_1": local_end.strftime("%H:%M"),
+            "kind": "workshop",
+            "title": workshop.title,
+            "in_person_only": "on",
+            "capacity": "1",
+            "session_speakers-TOTAL_FORMS": "0",
+            "session_speakers-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "2 places sont déjà réservées" in response.text
+    assert Session.objects.get(pk=workshop.pk).capacity == 2
