@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("intervenants/", include("speakers.urls")),
+    path("espace-intervenant/", include("speakers.portal_urls")),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
 ]

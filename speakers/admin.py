@@ -1,5 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from . import services
 from .models import SessionSpeaker, Speaker
 
 
@@ -12,9 +20,57 @@ class SessionSpeakerInline(admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "job_title", "organisation"]
-    search_fields = ["last_name", "first_name", "organisation"]
+    list_display = ["last_name", "first_name", "job_title", "organisation", "email"]
+    search_fields = ["last_name", "first_name", "organisation", "email"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
+    actions = ["send_sign_in_link"]
+    change_form_template = "admin/speakers/speaker/change_form.html"
+
+    def _send(self, request, speakers):
+        sent = 0
+        for speaker in speakers:
+            if speaker.email:
+                services.send_sign_in_link(email=speaker.email)
+                LogEntry.objects.log_actions(
+                    user_id=request.user.pk,
+                    queryset=[speaker],
+                    action_flag=CHANGE,
+                    change_message=str(_("Sign-in link to the speakers' area sent.")),
+                    single_object=True,
+                )
+                sent += 1
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s has no e-mail address.") % {"name": speaker.full_name},
+                    messages.WARNING,
+                )
+        if sent:
+            self.message_user(
+                request,
+                ngettext("%d sign-in link sent.", "%d sign-in links sent.", sent) % sent,
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Send a sign-in link to the speakers' area"))
+    def send_sign_in_link(self, request, queryset):
+        self._send(request, queryset)
+
+    def get_urls(self):
+        @require_POST
+        def send_one(request, speaker_id):
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            self._send(request, [get_object_or_404(Speaker, pk=speaker_id)])
+            return redirect("admin:speakers_speaker_change", speaker_id)
+
+        return [
+            path(
+                "<int:speaker_id>/lien-connexion/",
+                self.admin_site.admin_view(send_one),
+                name="speakers_speaker_send_link",
+            )
+        ] + super().get_urls()
 
 
 @admin.register(SessionSpeaker)

@@ -1,10 +1,18 @@
 """Speakers and their roles in sessions."""
 
+import secrets
+
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import TimestampedModel
+
+
+def new_secret():
+    return secrets.token_urlsafe(32)
 
 
 class SpeakerQuerySet(models.QuerySet):
@@ -25,10 +33,22 @@ class Speaker(TimestampedModel):
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
     bio = models.TextField(_("short biography"), blank=True, max_length=2000)
     photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    show_photo = models.BooleanField(_("show the photo on the site"), default=True)
     email = models.EmailField(
         _("e-mail"),
         blank=True,
-        help_text=_("Private: used to contact the speaker, never shown on the site."),
+        help_text=_(
+            "Private: used to contact the speaker and to sign in to the speakers' area, never "
+            "shown on the site."
+        ),
+    )
+    sign_in_nonce = models.CharField(max_length=64, default=new_secret, editable=False)
+    calendar_token = models.CharField(
+        _("calendar subscription key"),
+        max_length=64,
+        unique=True,
+        default=new_secret,
+        editable=False,
     )
 
     objects = SpeakerQuerySet.as_manager()
@@ -37,6 +57,14 @@ class Speaker(TimestampedModel):
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="speaker_unique_email",
+                violation_error_message=_("Another speaker already has this e-mail address."),
+            ),
+        ]
 
     def __str__(self):
         return self.full_name

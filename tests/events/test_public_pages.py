@@ -196,13 +196,15 @@ def test_past_stop_page_says_the_day_took_place(client, demo_stop):
 
 
 def test_speaker_emails_never_appear_on_public_pages(client, demo_stop):
-    Speaker.objects.update(email="private-address@example.org")
+    for speaker in Speaker.objects.all():
+        speaker.email = f"private-{speaker.pk}@example.org"
+        speaker.save()
     speaker = Speaker.objects.first()
 
     for url in ["/", f"/{MONTPELLIER_SLUG}/", "/intervenants/", speaker.get_absolute_url()]:
-        assert "private-address@example.org" not in client.get(url).text, url
+        assert "@example.org" not in client.get(url).text, url
     ics = client.get(f"/{MONTPELLIER_SLUG}/programme.ics").content.decode()
-    assert "private-address@example.org" not in ics
+    assert "@example.org" not in ics
 
 
 @pytest.mark.parametrize("status", [Stop.Status.DRAFT, Stop.Status.CANCELLED])

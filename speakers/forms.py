@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from registrations.forms import AccessibleErrorsMixin
+
+from .models import Speaker
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+class SignInRequestForm(AccessibleErrorsMixin, forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
+    photo = forms.FileField(
+        label=_("New photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, 2 MB at most. It is resized for the site."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = Speaker
+        fields = ["job_title", "organisation", "bio", "show_photo"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        if photo.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("The photo is too large: 2 MB at most."))
+        try:
+            with Image.open(photo) as image:
+                image_format = image.format
+                image.verify()
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+            raise forms.ValidationError(_("This file is not a JPEG, PNG or WebP image.")) from None
+        if image_format not in PHOTO_FORMATS:
+            raise forms.ValidationError(_("This file is not a JPEG, PNG or WebP image."))
+        photo.seek(0)
+        return photo
+
+    def _post_clean(self):
+        # Saved by speakers.services.update_profile.
+        pass

@@ -1,0 +1,175 @@
+"""The speakers' area at /espace-intervenant/: sign-in by e-mail link, slots, calendar, profile."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from registrations.views import client_address
+
+from . import selectors, services
+from .calendars import speaker_calendar
+from .forms import ProfileForm, SignInRequestForm
+from .models import Speaker
+
+SESSION_KEY = "speaker_id"
+SESSION_SECONDS = 60 * 60  # an idle speaker is signed out after an hour
+
+
+def speaker_required(view):
+    @wraps(view)
+    @never_cache
+    def wrapped(request, *args, **kwargs):
+        speaker = Speaker.objects.filter(pk=request.session.get(SESSION_KEY)).first()
+        if speaker is None:
+            messages.info(request, _("Please sign in: your session has ended or never began."))
+            return redirect("speaker_portal:home")
+        request.session.set_expiry(SESSION_SECONDS)  # sliding: counts from the last visit
+        return view(request, speaker, *args, **kwargs)
+
+    return wrapped
+
+
+@never_cache
+def home(request):
+    if Speaker.objects.filter(pk=request.session.get(SESSION_KEY)).exists():
+        return redirect("speaker_portal:slots")
+    form = SignInRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        limited = settings.REGISTRATION_RATE_LIMIT and is_ratelimited(
+            request,
+            group="speaker-sign-in",
+            key=client_address,
+            rate=settings.REGISTRATION_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            form.is_valid()
+            form.add_error(None, _("Too many requests from your connection. Wait a minute."))
+            status = 429
+        elif form.is_valid():
+            services.send_sign_in_link(email=form.cleaned_data["email"])
+            return render(
+                request, "speakers/portal/link_sent.html", {"email": form.cleaned_data["email"]}
+            )
+        else:
+            status = 400
+    return render(request, "speakers/portal/home.html", {"form": form}, status=status)
+
+
+@never_cache
+def sign_in(request, token):
+    """GET shows a button (mail scanners that open links must not use them up); POST signs in."""
+    if request.method == "POST":
+        try:
+            speaker = services.use_sign_in_token(token)
+        except (services.InvalidLink, services.ExpiredLink) as error:
+            return _link_failed(request, error)
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = speaker.pk
+        request.session.set_expiry(SESSION_SECONDS)
+        return redirect("speaker_portal:slots")
+    try:
+        services.check_sign_in_token(token)
+    except (services.InvalidLink, services.ExpiredLink) as error:
+        return _link_failed(request, error)
+    return render(request, "speakers/portal/sign_in.html", {"token": token})
+
+
+def _link_failed(request, error):
+    expired = isinstance(error, services.ExpiredLink)
+    return render(
+        request,
+        "speakers/portal/link_failed.html",
+        {"expired": expired, "form": SignInRequestForm()},
+        status=410 if expired else 400,
+    )
+
+
+@speaker_required
+def slots(request, speaker):
+    upcoming, past = selectors.speaker_slots(speaker)
+    return render(
+        request,
+        "speakers/portal/slots.html",
+        {
+            "speaker": speaker,
+            "upcoming": upcoming,
+            "past": past,
+            "feed_url": settings.SITE_URL
+            + reverse("speaker_portal:calendar_feed", args=[speaker.calendar_token]),
+        },
+    )
+
+
+def _calendar_response(speaker):
+    body = speaker_calendar(speaker, selectors.speaker_line_ups(speaker))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mes-interventions.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@speaker_required
+def calendar_download(request, speaker):
+    return _calendar_response(speaker)
+
+
+def calendar_feed(request, token):
+    """The private subscription address calendar apps poll; no session needed."""
+    speaker = Speaker.objects.filter(calendar_token=token).first()
+    if speaker is None:
+        raise Http404
+    return _calendar_response(speaker)
+
+
+@require_POST
+@speaker_required
+def calendar_renew(request, speaker):
+    services.renew_calendar_token(speaker=speaker)
+    messages.success(
+        request,
+        _("A new private calendar address has been made: the old one no longer works."),
+    )
+    return redirect("speaker_portal:slots")
+
+
+@speaker_required
+def profile(request, speaker):
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=speaker)
+        if form.is_valid():
+            services.update_profile(
+                speaker=speaker,
+                bio=form.cleaned_data["bio"],
+                job_title=form.cleaned_data["job_title"],
+                organisation=form.cleaned_data["organisation"],
+                show_photo=form.cleaned_data["show_photo"],
+                photo=form.cleaned_data["photo"],
+            )
+            messages.success(request, _("Your profile has been updated."))
+            return redirect("speaker_portal:profile")
+        speaker.refresh_from_db()
+        status = 400
+    else:
+        form = ProfileForm(instance=speaker)
+        status = 200
+    return render(
+        request, "speakers/portal/profile.html", {"speaker": speaker, "form": form}, status=status
+    )
+
+
+@require_POST
+def sign_out(request):
+    request.session.flush()
+    messages.info(request, _("You are signed out."))
+    return redirect("speaker_portal:home")

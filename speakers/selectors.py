@@ -1,0 +1,32 @@
+"""Reads for the speakers' area."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from events.models import Stop
+
+from .models import SessionSpeaker
+
+
+def speaker_line_ups(speaker):
+    """The speaker's roles in published stops, in time order, with each session's line-up."""
+    return (
+        SessionSpeaker.objects.filter(speaker=speaker, session__stop__status=Stop.Status.PUBLISHED)
+        .select_related("session__stop")
+        .prefetch_related(
+            Prefetch(
+                "session__session_speakers",
+                queryset=SessionSpeaker.objects.select_related("speaker").order_by("order", "pk"),
+            )
+        )
+        .order_by("session__starts_at", "session__pk")
+    )
+
+
+def speaker_slots(speaker, now=None):
+    """(upcoming, past): upcoming first in time order, past most recent first."""
+    now = now or timezone.now()
+    line_ups = list(speaker_line_ups(speaker))
+    upcoming = [line_up for line_up in line_ups if line_up.session.ends_at >= now]
+    past = [line_up for line_up in reversed(line_ups) if line_up.session.ends_at < now]
+    return upcoming, past

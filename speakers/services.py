@@ -1,0 +1,155 @@
+"""The speakers' area: sign-in links, profile changes, calendar keys."""
+
+import io
+import secrets
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image, ImageOps
+
+from .models import Speaker, new_secret
+
+SIGN_IN_SALT = "speakers.sign-in"
+SIGN_IN_LINK_MAX_AGE = 15 * 60  # seconds
+PHOTO_MAX_SIZE = (800, 800)
+PORTAL_USERNAME = "espace-intervenant"
+
+
+class InvalidLink(Exception):
+    """Forged, tampered with, or already used."""
+
+
+class ExpiredLink(Exception):
+    """Genuine but too old."""
+
+
+def sign_in_token(speaker):
+    return signing.dumps([speaker.pk, speaker.sign_in_nonce], salt=SIGN_IN_SALT)
+
+
+@transaction.atomic
+def use_sign_in_token(token):
+    """The speaker a sign-in link opens; the link then stops working (one use)."""
+    speaker = check_sign_in_token(token, lock=True)
+    speaker.sign_in_nonce = new_secret()
+    speaker.save(update_fields=["sign_in_nonce"])
+    return speaker
+
+
+def send_sign_in_link(*, email):
+    """E-mail a sign-in link if ``email`` is a speaker's; says nothing either way."""
+    speaker = Speaker.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+    if speaker is None:
+        return
+    url = settings.SITE_URL + reverse("speaker_portal:sign_in", args=[sign_in_token(speaker)])
+    context = {"speaker": speaker, "url": url, "minutes": SIGN_IN_LINK_MAX_AGE // 60}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("speakers/emails/sign_in_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string("speakers/emails/sign_in.txt", context),
+            to=[speaker.email],
+        )
+        message.attach_alternative(
+            render_to_string("speakers/emails/sign_in.html", context), "text/html"
+        )
+    transaction.on_commit(message.send)
+
+
+def portal_user():
+    """The account the admin history credits with changes made by speakers themselves."""
+    user, created = get_user_model().objects.get_or_create(
+        username=PORTAL_USERNAME, defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def resized_photo(upload):
+    """A JPEG no larger than PHOTO_MAX_SIZE, upright, without metadata."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(PHOTO_MAX_SIZE)
+        if image.mode not in ("RGB", "L"):
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.convert("RGBA").getchannel("A"))
+            image = background
+        output = io.BytesIO()
+        image.convert("RGB").save(output, format="JPEG", quality=85, optimize=True)
+    return ContentFile(output.getvalue())
+
+
+@transaction.atomic
+def update_profile(*, speaker, bio, job_title, organisation, show_photo, photo=None):
+    """The speaker's own changes; visible at once on the site, logged in the admin history."""
+    changed = [
+        name
+        for name, value in [
+            ("bio", bio),
+            ("job_title", job_title),
+            ("organisation", organisation),
+            ("show_photo", show_photo),
+        ]
+        if getattr(speaker, name) != value
+    ]
+    speaker.bio, speaker.job_title = bio, job_title
+    speaker.organisation, speaker.show_photo = organisation, show_photo
+    if photo is not None:
+        old = speaker.photo.name if speaker.photo else None
+        speaker.photo.save(
+            f"{speaker.slug}-{secrets.token_hex(4)}.jpg", resized_photo(photo), save=False
+        )
+        changed.append("photo")
+        if old:
+            transaction.on_commit(lambda: speaker.photo.storage.delete(old))
+    speaker.full_clean()
+    speaker.save()
+    if changed:
+        LogEntry.objects.log_actions(
+            user_id=portal_user().pk,
+            queryset=[speaker],
+            action_flag=CHANGE,
+            change_message=[
+                {
+                    "changed": {
+                        "fields": [str(Speaker._meta.get_field(n).verbose_name) for n in changed]
+                    }
+                }
+            ],
+            single_object=True,
+        )
+    return speaker
+
+
+@transaction.atomic
+def renew_calendar_token(*, speaker):
+    """Revoke the private calendar address; the new one is shown in the portal."""
+    speaker.calendar_token = new_secret()
+    speaker.save(update_fields=["calendar_token", "updated_at"])
+    return speaker
+
+
+def check_sign_in_token(token, *, lock=False):
+    """The speaker a sign-in link would open, without using it up."""
+    try:
+        pk, nonce = signing.loads(token, salt=SIGN_IN_SALT, max_age=SIGN_IN_LINK_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ExpiredLink from exc
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise InvalidLink from exc
+    speakers = Speaker.objects.select_for_update() if lock else Speaker.objects
+    speaker = speakers.filter(pk=pk).first() if isinstance(pk, int) else None
+    if speaker is None or not secrets.compare_digest(str(nonce), speaker.sign_in_nonce):
+        raise InvalidLink
+    return speaker

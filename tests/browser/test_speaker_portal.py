@@ -1,0 +1,64 @@
+"""A speaker signs in from the e-mailed link, sees their slots, gets the calendar, edits the bio."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from icalendar import Calendar
+
+from events.demo import load_demo
+from speakers.models import Speaker
+
+
+@pytest.fixture
+def clement(transactional_db, settings, live_server):
+    settings.SITE_URL = live_server.url
+    settings.REGISTRATION_RATE_LIMIT = ""
+    load_demo()
+    speaker = Speaker.objects.get(last_name="Clément")
+    speaker.email = "jp.clement@example.org"
+    speaker.save()
+    return speaker
+
+
+def test_speaker_signs_in_sees_slots_downloads_calendar_edits_bio(
+    live_server, clement, page, check_accessibility, screenshot
+):
+    page.goto(f"{live_server.url}/espace-intervenant/")
+    check_accessibility(page)
+    page.get_by_label("Votre adresse e-mail").fill("jp.clement@example.org")
+    page.get_by_role("button", name="M’envoyer un lien de connexion").click()
+    assert page.get_by_role("heading", name="Consultez votre messagerie").is_visible()
+
+    link = re.search(r"(http://\S+/espace-intervenant/connexion/\S+/)", mail.outbox[-1].body)
+    page.goto(link.group(1))
+    page.get_by_role("button", name="Se connecter").click()
+
+    assert page.get_by_role("heading", name="Interventions de Jean-Philippe Clément").is_visible()
+    coming = page.locator(
+        "section", has=page.get_by_role("heading", name="Prochaines interventions")
+    )
+    titles = coming.locator(".portal-slot h3").all_text_contents()
+    assert titles == [
+        "La parole à ceux qui expérimentent l’IA générative dans leurs collectivités",
+        "L’IA nous rend-elle plus efficaces ?",
+    ]
+    assert page.get_by_role("heading", name="Interventions passées").is_visible()
+    check_accessibility(page)
+    screenshot(page, "speaker-slots", full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger mes interventions").click()
+    calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    assert len(calendar.walk("VEVENT")) == 4
+
+    page.get_by_role("link", name="Mon profil").click()
+    check_accessibility(page)
+    page.get_by_label("Courte biographie").fill("Animateur du podcast Parlez-moi d’IA.")
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    assert page.get_by_text("Votre profil a été mis à jour.").is_visible()
+
+    page.get_by_role("link", name="Ma page publique").click()
+    assert page.get_by_text("Animateur du podcast Parlez-moi d’IA.").is_visible()
+    assert "jp.clement@example.org" not in page.content()

@@ -1,0 +1,317 @@
+"""The speakers' area: sign-in by e-mail link, slots, calendar, profile, privacy."""
+
+import io
+import re
+from unittest import mock
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from icalendar import Calendar
+from PIL import Image
+
+from events.demo import DEMO_COPY_SLUG
+from events.models import Session
+from registrations import services as registration_services
+from speakers import services
+from speakers.models import Speaker
+from tests.factories import SessionSpeakerFactory, SpeakerFactory, registration_details
+from tests.pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/espace-intervenant/"
+
+
+@pytest.fixture
+def clement(demo_stop):
+    """Jean-Philippe Clément speaks in the round table and in a workshop of each Montpellier day."""
+    speaker = Speaker.objects.get(last_name="Clément")
+    speaker.email = "jp.clement@example.org"
+    speaker.save()
+    return speaker
+
+
+def link_from_outbox():
+    return re.search(r"(/espace-intervenant/connexion/\S+/)", mail.outbox[-1].body).group(1)
+
+
+@pytest.fixture
+def signed_in(client, clement, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(HOME, {"email": "JP.Clement@example.org"})
+    client.post(link_from_outbox())
+    return client
+
+
+def image_file(fmt="PNG", size=(1600, 1200), name="photo.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#3366aa").save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+# --- Sign-in ----------------------------------------------------------------------------
+
+
+def test_known_email_receives_a_one_time_link(client, clement, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(HOME, {"email": "jp.clement@example.org"})
+
+    assert "Consultez votre messagerie" in text_of(response)
+    assert mail.outbox[-1].to == ["jp.clement@example.org"]
+    assert "15 minutes" in mail.outbox[-1].body
+
+
+def test_unknown_email_gets_the_same_answer_and_no_email(
+    client, clement, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(HOME, {"email": "jp.clement@example.org"})
+        unknown = client.post(HOME, {"email": "nobody@example.org"})
+
+    assert text_of(known).replace("jp.clement@example.org", "X") == text_of(unknown).replace(
+        "nobody@example.org", "X"
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_bad_email_is_refused_in_french(client, db):
+    response = client.post(HOME, {"email": "pas-une-adresse"})
+
+    assert response.status_code == 400
+    assert "Saisissez une adresse de courriel valide." in text_of(response)
+
+
+def test_link_opens_a_confirmation_then_signs_in(
+    client, clement, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(HOME, {"email": "jp.clement@example.org"})
+    link = link_from_outbox()
+
+    shown = client.get(link)
+    signed = client.post(link)
+
+    assert "Se connecter" in text_of(shown)
+    assert signed.status_code == 302
+    assert signed.url == "/espace-intervenant/mes-interventions/"
+
+
+def test_a_used_link_does_not_work_again(client, clement, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(HOME, {"email": "jp.clement@example.org"})
+    link = link_from_outbox()
+    client.post(link)
+    client.post("/espace-intervenant/deconnexion/")
+
+    again = client.post(link)
+
+    assert again.status_code == 400
+    assert "Ce lien de connexion ne fonctionne pas" in text_of(again)
+    assert client.get("/espace-intervenant/mes-interventions/").status_code == 302
+
+
+def test_an_expired_link_says_so(client, clement):
+    token = services.sign_in_token(clement)
+
+    with mock.patch("django.core.signing.time.time", return_value=9_999_999_999):
+        response = client.post(f"/espace-intervenant/connexion/{token}/")
+
+    assert response.status_code == 410
+    assert "Ce lien de connexion a expiré" in text_of(response)
+
+
+@pytest.mark.parametrize("token", ["forged", "WzEsImFiYyJd:1abc:forged", "a" * 300])
+def test_a_forged_link_never_signs_in(client, clement, token):
+    response = client.post(f"/espace-intervenant/connexion/{token}/")
+
+    assert response.status_code == 400
+    assert "_auth" not in str(client.session.items())
+    assert client.get("/espace-intervenant/mes-interventions/").status_code == 302
+
+
+def test_a_link_signed_for_another_nonce_is_refused(client, clement):
+    from django.core import signing
+
+    forged = signing.dumps([clement.pk, "guessed"], salt=services.SIGN_IN_SALT)
+
+    assert client.post(f"/espace-intervenant/connexion/{forged}/").status_code == 400
+
+
+def test_session_times_out_after_an_hour_and_sign_out_works(signed_in):
+    signed_in.get("/espace-intervenant/mes-interventions/")
+    assert signed_in.session.get_expiry_age() == 3600
+
+    signed_in.post("/espace-intervenant/deconnexion/")
+
+    response = signed_in.get("/espace-intervenant/mes-interventions/")
+    assert response.status_code == 302
+    assert response.url == HOME
+
+
+# --- Slots ------------------------------------------------------------------------------
+
+
+def test_slots_list_upcoming_first_and_past_apart(signed_in, clement):
+    from events.models import Stop
+
+    demo = Stop.objects.get(slug=DEMO_COPY_SLUG)
+    workshop = demo.sessions.get(title="L’IA nous rend-elle plus efficaces ?")
+    registration_services.register(stop=demo, **registration_details(workshops=[workshop]))
+
+    response = signed_in.get("/espace-intervenant/mes-interventions/")
+
+    page = text_of(response)
+    upcoming = page[page.index("Prochaines interventions") : page.index("Mon agenda")]
+    past = page[page.index("Interventions passées") :]
+    assert upcoming.index("La parole à ceux qui expérimentent") < upcoming.index(
+        "L’IA nous rend-elle plus efficaces ?"
+    )
+    assert "(journée de démonstration)" in upcoming
+    assert "Jeudi 7 décembre 2023" in past
+    assert "Table ronde" in upcoming
+    assert "Votre rôle Intervenant·e" in upcoming
+    assert "Julie Morand (intervenant·e), SynBird" in upcoming
+    assert "1 confirmé sur 40 places" in upcoming
+    assert "Présentiel uniquement" in upcoming
+    assert "Léon Blum" in upcoming
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_portal_pages_need_a_signed_in_speaker(client, db):
+    for url in ["mes-interventions/", "profil/", "agenda.ics"]:
+        response = client.get(HOME + url)
+        assert response.status_code == 302, url
+        assert response.url == HOME
+
+
+# --- Calendar ---------------------------------------------------------------------------
+
+
+def test_calendar_download_and_private_feed(signed_in, clement, client):
+    download = signed_in.get("/espace-intervenant/agenda.ics")
+    feed = client.get(f"/espace-intervenant/agenda/{clement.calendar_token}.ics")
+
+    events = Calendar.from_ical(download.content).walk("VEVENT")
+    assert len(events) == 4  # two sessions at each Montpellier day
+    assert download.content.split(b"DTSTAMP")[0] == feed.content.split(b"DTSTAMP")[0]
+
+
+def test_renewing_the_feed_revokes_the_old_address(signed_in, clement, client):
+    old = clement.calendar_token
+
+    signed_in.post("/espace-intervenant/agenda/renouveler/")
+
+    clement.refresh_from_db()
+    assert clement.calendar_token != old
+    assert client.get(f"/espace-intervenant/agenda/{old}.ics").status_code == 404
+    assert client.get(f"/espace-intervenant/agenda/{clement.calendar_token}.ics").status_code == 200
+
+
+def test_another_speakers_calendar_cannot_be_guessed(client, clement):
+    other = SessionSpeakerFactory().speaker
+
+    for token in [str(other.pk), other.slug, "x" * 43]:
+        assert client.get(f"/espace-intervenant/agenda/{token}.ics").status_code == 404
+
+
+# --- Profile ----------------------------------------------------------------------------
+
+
+def profile_data(**changes):
+    return {
+        "job_title": "Directeur général adjoint",
+        "organisation": "Mairie du 17e Paris",
+        "bio": "Animateur du podcast Parlez-moi d’IA.",
+        "show_photo": "on",
+        **changes,
+    }
+
+
+def test_profile_edit_is_public_at_once_and_in_the_admin_history(signed_in, clement, client):
+    client.get(clement.get_absolute_url())  # cache the public page first
+
+    signed_in.post("/espace-intervenant/profil/", profile_data(bio="Nouvelle biographie."))
+
+    assert "Nouvelle biographie." in text_of(client.get(clement.get_absolute_url()))
+    entry = LogEntry.objects.get(object_id=str(clement.pk))
+    assert entry.user.username == "espace-intervenant"
+    assert "biographie" in entry.get_change_message()
+
+
+def test_photo_is_checked_resized_and_can_be_hidden(signed_in, clement, client):
+    signed_in.post("/espace-intervenant/profil/", {**profile_data(), "photo": image_file("PNG")})
+    clement.refresh_from_db()
+    with Image.open(clement.photo.path) as stored:
+        assert stored.format == "JPEG"
+        assert max(stored.size) == 800
+    assert clement.photo.url in client.get(clement.get_absolute_url()).text
+
+    signed_in.post("/espace-intervenant/profil/", profile_data(show_photo=""))
+
+    assert clement.photo.url not in client.get(clement.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("cv.jpg", b"not an image at all", "image/jpeg"), "n’est pas une image"),
+        (image_file("GIF", name="anim.gif"), "n’est pas une image JPEG, PNG ou WebP"),
+        (SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (2 * 1024 * 1024 + 1)), "2 Mo"),
+    ],
+)
+def test_bad_photo_is_refused_in_french_and_changes_nothing(signed_in, clement, upload, message):
+    response = signed_in.post(
+        "/espace-intervenant/profil/", {**profile_data(bio="Changée ?"), "photo": upload}
+    )
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    clement.refresh_from_db()
+    assert not clement.photo
+    assert clement.bio != "Changée ?"
+
+
+@pytest.mark.parametrize(("field", "size"), [("bio", 2001), ("job_title", 301)])
+def test_too_long_profile_field_is_refused(signed_in, clement, field, size):
+    response = signed_in.post("/espace-intervenant/profil/", profile_data(**{field: "x" * size}))
+
+    assert response.status_code == 400
+    assert "caractères" in text_of(response)
+    clement.refresh_from_db()
+    assert getattr(clement, field) != "x" * size
+
+
+def test_a_speaker_edits_only_their_own_profile(signed_in, clement):
+    other = SpeakerFactory(bio="Intouchable")
+
+    signed_in.post(f"/espace-intervenant/profil/?speaker={other.pk}", profile_data(bio="Moi"))
+
+    other.refresh_from_db()
+    clement.refresh_from_db()
+    assert other.bio == "Intouchable"
+    assert clement.bio == "Moi"
+
+
+def test_speaker_email_is_never_public(client, clement):
+    for url in [clement.get_absolute_url(), "/intervenants/", f"/{DEMO_COPY_SLUG}/"]:
+        assert "jp.clement@example.org" not in client.get(url).text
+
+
+# --- Admin ------------------------------------------------------------------------------
+
+
+def test_organisers_send_the_link_from_the_admin(
+    admin_client, clement, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:speakers_speaker_changelist"),
+            {"action": "send_sign_in_link", "_selected_action": [clement.pk]},
+        )
+        admin_client.post(reverse("admin:speakers_speaker_send_link", args=[clement.pk]))
+
+    assert [m.to for m in mail.outbox] == [["jp.clement@example.org"]] * 2
+    assert Session.objects.exists()
