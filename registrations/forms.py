@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from events.models import group_into_slots
 
-from .models import Registration
+from .models import DETAIL_FIELDS, Registration
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 .()-]{6,25}$", _("Enter a phone number, e.g. 06 12 34 56 78.")
@@ -219,20 +219,7 @@ class ModeForm(AccessibleErrorsMixin, forms.Form):
 class DetailsForm(AccessibleErrorsMixin, forms.ModelForm):
     class Meta:
         model = Registration
-        fields = [
-            "first_name",
-            "last_name",
-            "organisation",
-            "job_title",
-            "category",
-            "phone",
-            "lunch",
-            "dietary_requirements",
-            "reduced_mobility",
-            "hearing_loop",
-            "access_needs",
-            "wants_news",
-        ]
+        fields = DETAIL_FIELDS
         labels = RegistrationForm.Meta.labels
 
     def __init__(self, *args, **kwargs):

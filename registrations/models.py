@@ -14,6 +14,24 @@ def new_management_key():
     return secrets.token_urlsafe(24)
 
 
+# What registrants may change themselves, in the order their form shows it (not the e-mail,
+# which identifies them, nor anything that takes or frees a seat).
+DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "organisation",
+    "job_title",
+    "category",
+    "phone",
+    "lunch",
+    "dietary_requirements",
+    "reduced_mobility",
+    "hearing_loop",
+    "access_needs",
+    "wants_news",
+)
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)

@@ -22,7 +22,7 @@ from events.models import Session, Stop
 from events.page_cache import seats_changed
 
 from . import emails
-from .models import Registration, WorkshopBooking
+from .models import DETAIL_FIELDS, Registration, WorkshopBooking
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -306,26 +306,10 @@ def switch_mode(*, registration, mode, accept_waiting_list=False, now=None):
     return registration
 
 
-DETAIL_FIELDS = {
-    "first_name",
-    "last_name",
-    "organisation",
-    "job_title",
-    "category",
-    "phone",
-    "lunch",
-    "dietary_requirements",
-    "reduced_mobility",
-    "hearing_loop",
-    "access_needs",
-    "wants_news",
-}
-
-
 @transaction.atomic
 def update_details(*, registration, **details):
     """Change the registrant's details (not the e-mail, which identifies them)."""
-    unknown = set(details) - DETAIL_FIELDS
+    unknown = set(details) - set(DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
     registration = _lock_registration(registration)

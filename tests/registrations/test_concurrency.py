@@ -10,7 +10,6 @@ import time
 import pytest
 from django.db import connection
 
-from events.models import Session, Stop
 from registrations import services
 from registrations.models import Registration, WorkshopBooking
 from tests.factories import StopFactory, WorkshopFactory, registration_details
@@ -43,6 +42,15 @@ def run_together(count, action):
     return errors
 
 
+def outcome(errors, rows, counter):
+    return {
+        "errors": errors,
+        "confirmed": rows.filter(status="confirmed").count(),
+        "waiting": rows.filter(status="waiting").count(),
+        "counter": counter.__class__.objects.get(pk=counter.pk).seats_taken,
+    }
+
+
 def burst_at_workshop():
     stop = StopFactory(capacity=ATTEMPTS * 2)
     workshop = WorkshopFactory(stop=stop, capacity=SEATS)
@@ -58,13 +66,7 @@ def burst_at_workshop():
         )
 
     errors = run_together(ATTEMPTS, register)
-    bookings = WorkshopBooking.objects.filter(session=workshop)
-    return {
-        "errors": errors,
-        "confirmed": bookings.filter(status="confirmed").count(),
-        "waiting": bookings.filter(status="waiting").count(),
-        "counter": Session.objects.get(pk=workshop.pk).seats_taken,
-    }
+    return outcome(errors, WorkshopBooking.objects.filter(session=workshop), workshop)
 
 
 def burst_choosing_workshop():
@@ -84,13 +86,7 @@ def burst_choosing_workshop():
         )
 
     errors = run_together(ATTEMPTS, choose)
-    bookings = WorkshopBooking.objects.filter(session=workshop)
-    return {
-        "errors": errors,
-        "confirmed": bookings.filter(status="confirmed").count(),
-        "waiting": bookings.filter(status="waiting").count(),
-        "counter": Session.objects.get(pk=workshop.pk).seats_taken,
-    }
+    return outcome(errors, WorkshopBooking.objects.filter(session=workshop), workshop)
 
 
 def burst_at_stop():
@@ -103,13 +99,7 @@ def burst_at_stop():
         )
 
     errors = run_together(ATTEMPTS, register)
-    registrations = Registration.objects.filter(stop=stop)
-    return {
-        "errors": errors,
-        "confirmed": registrations.filter(status="confirmed").count(),
-        "waiting": registrations.filter(status="waiting").count(),
-        "counter": Stop.objects.get(pk=stop.pk).seats_taken,
-    }
+    return outcome(errors, Registration.objects.filter(stop=stop), stop)
 
 
 EXACT = {"errors": [], "confirmed": SEATS, "waiting": ATTEMPTS - SEATS, "counter": SEATS}
