@@ -11,6 +11,7 @@ A freed seat goes to the first person waiting (first come, first served) in the 
 transaction. E-mails leave once the transaction has committed.
 """
 
+import datetime
 from itertools import combinations
 
 from django.db import transaction
@@ -457,3 +458,17 @@ def message_registrants(*, stop, subject, body, workshop=None):
     return emails.send_message_to(
         message_recipients(stop=stop, workshop=workshop), subject=subject, body=body
     )
+
+
+RETENTION_DAYS = 365  # the privacy page promises twelve months after the day
+
+
+@transaction.atomic
+def purge_old_registrations(*, today=None):
+    """Delete registrations of days that ended more than twelve months ago; returns the count."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=RETENTION_DAYS)
+    old = Registration.objects.filter(stop__date__lt=cutoff)
+    WorkshopBooking.objects.filter(registration__in=old).delete()
+    count, _deleted = old.delete()
+    return count

@@ -402,3 +402,23 @@ def test_change_summary_email_after_a_workshop_change(
     assert message.subject.startswith("[IntercoTOUR] Votre inscription a été modifiée")
     assert f"Atelier : {workshops[2].title}" in message.body
     assert workshops[0].title not in message.body
+
+
+def test_registrations_are_deleted_twelve_months_after_the_day(stop):
+    import datetime
+
+    kept = register(stop)
+    day = timezone.localdate() - datetime.timedelta(days=400)
+    old_stop = StopFactory(
+        date=day, registration_opens_at=timezone.now() - datetime.timedelta(days=460)
+    )
+    Registration.objects.create(
+        stop=old_stop,
+        **registration_details(),
+        status="confirmed",
+    )
+
+    count = services.purge_old_registrations()
+
+    assert count == 1
+    assert list(Registration.objects.all()) == [kept]
