@@ -12,7 +12,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed .env
+
+# Local development settings, so that plain `.venv/bin/python manage.py ...` works too.
+.env:
+	printf '# Local development (made by make; see .env.example)\nDEBUG=true\n' > $@
 
 node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --silent

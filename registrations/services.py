@@ -177,6 +177,13 @@ def _fill(stop, now):
     return list(promoted.values())
 
 
+def _settle(stop, now):
+    """After seats were freed or added: seat those waiting, and refresh the cached pages."""
+    promoted = _fill(stop, now)
+    seats_changed(stop)
+    return promoted
+
+
 @transaction.atomic
 def register(
     *,
@@ -271,9 +278,8 @@ def change_workshops(*, registration, workshops, accept_waiting_list=False, now=
         accept_waiting_list=accept_waiting_list,
         now=now,
     )
-    _fill(stop, now)
     emails.send_registration_changed(registration)
-    seats_changed(stop)
+    _settle(stop, now)
     return registration
 
 
@@ -301,9 +307,8 @@ def switch_mode(*, registration, mode, accept_waiting_list=False, now=None):
         raise StopFull()
     registration.mode = mode
     registration.save(update_fields=["mode", "status", "waiting_since", "updated_at"])
-    _fill(stop, now)
     emails.send_registration_changed(registration)
-    seats_changed(stop)
+    _settle(stop, now)
     return registration
 
 
@@ -340,9 +345,8 @@ def cancel_registration(*, registration, now=None):
     registration.waiting_since = None
     registration.cancelled_at = now
     registration.save(update_fields=["status", "waiting_since", "cancelled_at", "updated_at"])
-    _fill(stop, now)
     emails.send_cancellation(registration)
-    seats_changed(stop)
+    _settle(stop, now)
     return registration
 
 
@@ -350,9 +354,7 @@ def cancel_registration(*, registration, now=None):
 def promote_waiting_lists(*, stop, now=None):
     """After an organiser raised a capacity: give the new places to those waiting."""
     stop = _lock_stop(stop)
-    promoted = _fill(stop, now or timezone.now())
-    seats_changed(stop)
-    return promoted
+    return _settle(stop, now or timezone.now())
 
 
 class NoFreePlace(RegistrationError):
@@ -377,8 +379,7 @@ def promote_registration(*, registration, now=None):
     registration.save(update_fields=["status", "waiting_since", "updated_at"])
     _take_stop_place(stop)
     emails.send_promotion(registration)
-    _fill(stop, now)  # their waiting workshop choices may now be seated
-    seats_changed(stop)
+    _settle(stop, now)  # their waiting workshop choices may now be seated
     return registration
 
 
