@@ -1,5 +1,7 @@
 """E-mails to registrants, in French, as plain text and HTML, sent after the commit."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -9,6 +11,8 @@ from django.utils import translation
 
 from .calendars import registration_calendar
 from .tokens import make_token
+
+logger = logging.getLogger(__name__)
 
 
 def manage_url(registration):
@@ -43,7 +47,18 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
         message.attach_alternative(html, "text/html")
         if attach_calendar:
             message.attach("intercotour.ics", registration_calendar(registration), "text/calendar")
-    message.send()
+    deliver(message)
+
+
+def deliver(message):
+    """Send; a mail server failure is logged, never shown to someone whose change is saved.
+
+    Organisers can send the e-mail again from the admin ("resend the confirmation").
+    """
+    try:
+        message.send()
+    except Exception:
+        logger.exception("E-mail to %s could not be sent: %s", message.to, message.subject)
 
 
 def _after_commit(template, registration, **options):

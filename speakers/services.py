@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image, ImageOps
 
+from registrations.emails import deliver
+
 from .models import Speaker, new_secret
 
 SIGN_IN_SALT = "speakers.sign-in"
@@ -61,7 +63,7 @@ def send_sign_in_link(*, email):
         message.attach_alternative(
             render_to_string("speakers/emails/sign_in.html", context), "text/html"
         )
-    transaction.on_commit(message.send)
+    transaction.on_commit(lambda: deliver(message))
 
 
 def portal_user():

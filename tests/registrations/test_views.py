@@ -441,3 +441,30 @@ def test_privacy_page_says_what_is_kept_why_how_long_and_how_to_erase(client, db
     assert "article 6.1.b du RGPD" in page
     assert "douze mois après la journée" in page
     assert "Pour faire effacer vos données" in page
+
+
+class BrokenMailServer:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        raise ConnectionRefusedError("SMTP server down")
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server down")
+
+
+def test_a_mail_server_failure_does_not_fail_a_saved_registration(
+    client, stop, workshops, form_data, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = "tests.registrations.test_views.BrokenMailServer"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, stop, form_data)
+
+    assert response.status_code == 302
+    assert Registration.objects.filter(email=form_data["email"]).exists()
+    assert "could not be sent" in caplog.text
