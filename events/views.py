@@ -70,7 +70,7 @@ def stop_detail(request, slug):
         )
         return html, _clock_boundary(stop, now)
 
-    return cached_page(f"stop:{slug}", stop_page_version(slug), render_page)
+    return cached_page(request, f"stop:{slug}", stop_page_version(slug), render_page)
 
 
 def stop_calendar(request, slug):

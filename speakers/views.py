@@ -16,7 +16,7 @@ def speaker_list(request):
         )
         return html, None
 
-    return cached_page("speakers", versions(SITE), render_page)
+    return cached_page(request, "speakers", versions(SITE), render_page)
 
 
 def speaker_detail(request, slug):

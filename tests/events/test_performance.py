@@ -226,3 +226,16 @@ def test_seat_counter_lost_from_the_cache_never_serves_a_stale_page(client, cach
     seats_changed(cached_stop)
 
     assert "Complet – liste d’attente" in page_of(client, cached_stop)
+
+
+def test_cached_pages_are_served_compressed_to_browsers_that_ask(client, cached_stop):
+    import gzip
+
+    plain = client.get(cached_stop.get_absolute_url())
+    compressed = client.get(cached_stop.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
+
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert len(compressed.content) < len(plain.content) / 3
