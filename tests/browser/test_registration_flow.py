@@ -80,3 +80,11 @@ def test_form_with_errors_is_accessible_and_names_each_error(
     check_accessibility(page)
     screenshot(page, "registration-errors", full_page=True)
     assert not Registration.objects.exists()
+
+
+def test_form_is_usable_at_phone_width(live_server, demo, phone_page, check_accessibility):
+    phone_page.goto(f"{live_server.url}/{DEMO_COPY_SLUG}/inscription/")
+
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert phone_page.get_by_role("button", name="S’inscrire").is_visible()
+    check_accessibility(phone_page)
