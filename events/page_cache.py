@@ -18,6 +18,7 @@ On a hit a page costs one round trip to the cache and no SQL query.
 
 import gzip
 import re
+import threading
 import time
 from collections import OrderedDict
 
@@ -68,11 +69,15 @@ _local = OrderedDict()
 LOCAL_PAGES = 256
 
 
+_local_lock = threading.Lock()
+
+
 def _remember(key, entry):
-    _local[key] = entry
-    _local.move_to_end(key)
-    while len(_local) > LOCAL_PAGES:
-        _local.popitem(last=False)
+    with _local_lock:  # threaded servers share it
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
 
 
 def cached_page(request, name, version, render):

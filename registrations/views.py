@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
@@ -26,21 +27,17 @@ def client_address(group, request):
     return request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
 
 
-def _rate_limited(request):
+def rate_limited(request, group="registrations"):
+    """Whether this client address went over ``REGISTRATION_RATE_LIMIT`` (counts POSTs)."""
     rate = settings.REGISTRATION_RATE_LIMIT
     if not rate:
         return False
     return is_ratelimited(
-        request,
-        group="registrations",
-        key=client_address,
-        rate=rate,
-        method="POST",
-        increment=True,
+        request, group=group, key=client_address, rate=rate, method="POST", increment=True
     )
 
 
-RATE_LIMIT_MESSAGE = _(
+RATE_LIMIT_MESSAGE = gettext_lazy(
     "Too many submissions from your connection in a short time. Please wait a minute and try again."
 )
 
@@ -56,9 +53,9 @@ def register(request, slug):
     status = 200
     if request.method == "POST":
         form = RegistrationForm(stop, request.POST)
-        if _rate_limited(request):
+        if rate_limited(request):
             form.is_valid()
-            form.add_error(None, _(RATE_LIMIT_MESSAGE))
+            form.add_error(None, RATE_LIMIT_MESSAGE)
             status = 429
         elif form.is_valid():
             if form.is_bot():
@@ -218,9 +215,9 @@ def fresh_link(request):
     """Send fresh management links to an e-mail address; the answer never tells if it is known."""
     if request.method == "POST":
         form = FreshLinkForm(request.POST)
-        if _rate_limited(request):
+        if rate_limited(request):
             form.is_valid()
-            form.add_error(None, _(RATE_LIMIT_MESSAGE))
+            form.add_error(None, RATE_LIMIT_MESSAGE)
             return render(request, "registrations/fresh_link.html", {"form": form}, status=429)
         if form.is_valid():
             if not form.cleaned_data["website"]:

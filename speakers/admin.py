@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+
+from registrations.admin_views import log_change
 
 from . import services
 from .models import SessionSpeaker, Speaker
@@ -31,13 +32,7 @@ class SpeakerAdmin(admin.ModelAdmin):
         for speaker in speakers:
             if speaker.email:
                 services.send_sign_in_link(email=speaker.email)
-                LogEntry.objects.log_actions(
-                    user_id=request.user.pk,
-                    queryset=[speaker],
-                    action_flag=CHANGE,
-                    change_message=str(_("Sign-in link to the speakers' area sent.")),
-                    single_object=True,
-                )
+                log_change(request, speaker, str(_("Sign-in link to the speakers' area sent.")))
                 sent += 1
             else:
                 self.message_user(

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
-from registrations.views import client_address
+from registrations.views import rate_limited
 
 from . import selectors, services
 from .calendars import speaker_calendar
@@ -44,15 +43,7 @@ def home(request):
     form = SignInRequestForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        limited = settings.REGISTRATION_RATE_LIMIT and is_ratelimited(
-            request,
-            group="speaker-sign-in",
-            key=client_address,
-            rate=settings.REGISTRATION_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        )
-        if limited:
+        if rate_limited(request, group="speaker-sign-in"):
             form.is_valid()
             form.add_error(None, _("Too many requests from your connection. Wait a minute."))
             status = 429
