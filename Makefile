@@ -34,6 +34,7 @@ run: install
 
 test: install
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/axe-core/axe.min.js; fi
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lint: install

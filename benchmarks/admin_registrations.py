@@ -18,7 +18,7 @@ def populate(count):
     from django.contrib.auth.models import User
     from django.db import transaction
 
-    from events.demo import load_demo
+    from demo.data import load_demo
     from events.models import Stop
     from registrations.models import Registration
 

@@ -23,7 +23,7 @@ def generate_large_day():
     from django.db import transaction
     from django.utils import timezone
 
-    from events.demo import load_demo
+    from demo.data import load_demo
     from events.models import Session, Stop
     from speakers.models import SessionSpeaker, Speaker
 

@@ -26,7 +26,7 @@ def prepare(seats):
 
     from django.utils import timezone
 
-    from events.demo import load_demo
+    from demo.data import load_demo
     from events.models import Session, Stop
 
     demo = load_demo()

@@ -1,3 +1,12 @@
+"""The programme's admin pages: tours, stops, sessions, contacts, partners.
+
+Apps built on ``events`` add their own pieces to these pages through ``extensions`` (events
+imports none of them): the speakers app adds the line-up inline, the registrations app the
+stop's desk pages and what follows a capacity change.
+"""
+
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -5,12 +14,8 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-
-from registrations import admin_views
-from registrations.services import promote_waiting_lists
-from speakers.admin import SessionSpeakerInline
 
 from .models import Contact, Partner, Session, Stop, Tour, validate_stop_slug
 from .services import duplicate_stop
@@ -21,6 +26,50 @@ admin.site.index_title = _("Tour, stops and registrations")
 
 # URLs typed without a scheme are taken as https (Django 6's default, silenced warning).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@dataclass
+class ProgrammeAdminExtensions:
+    """What apps built on ``events`` add to the stop and session admin pages."""
+
+    # (route under /admin/events/stop/<id>/, view(request, stop_id, admin_site, ...), name)
+    stop_pages: list = field(default_factory=list)
+    # (label, admin URL name taking the stop's id): links on the stop's page and in the list
+    stop_links: list = field(default_factory=list)
+    session_inlines: list = field(default_factory=list)
+    # callables(stop) run once a stop or session and its inlines are saved
+    after_programme_saved: list = field(default_factory=list)
+
+
+extensions = ProgrammeAdminExtensions()
+
+
+def save_changed_fields(obj, form, change):
+    """Save a new object whole, a changed one with only the columns its form changed.
+
+    A row that carries counters or statuses kept by services (``seats_taken``) must never be
+    written back with the values the form read: a registration committed in between would
+    be overwritten.
+    """
+    if not change or obj.pk is None:
+        obj.save()
+        return
+    concrete = {f.name for f in obj._meta.concrete_fields if not f.primary_key}
+    changed = [name for name in form.changed_data if name in concrete]
+    if changed:
+        obj.save(update_fields=[*changed, "updated_at"])
+
+
+def _lock_and_check_seats(model, instance, capacity, message):
+    """Lock the row (the admin saves in one transaction) and compare with the seats taken."""
+    if instance.pk is None:
+        return capacity
+    taken = (
+        model.objects.select_for_update().values_list("seats_taken", flat=True).get(pk=instance.pk)
+    )
+    if taken and (capacity is None or capacity < taken):
+        raise forms.ValidationError(message % {"taken": taken})
+    return capacity
 
 
 class DuplicateStopForm(forms.Form):
@@ -42,27 +91,38 @@ class StopAdminForm(forms.ModelForm):
     """Base form; the admin adds the model and fields."""
 
     def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        if self.instance.pk and capacity is not None and capacity < self.instance.seats_taken:
-            raise forms.ValidationError(
-                _("%(taken)s in-person places are already taken: the capacity cannot be lower.")
-                % {"taken": self.instance.seats_taken}
-            )
-        return capacity
+        return _lock_and_check_seats(
+            Stop,
+            self.instance,
+            self.cleaned_data["capacity"],
+            _("%(taken)s in-person places are already taken: the capacity cannot be lower."),
+        )
 
 
 class SessionAdminForm(forms.ModelForm):
     """Base form; the admin adds the model and fields."""
 
     def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        taken = self.instance.seats_taken if self.instance.pk else 0
-        if taken and (capacity is None or capacity < taken):
-            raise forms.ValidationError(
-                _("%(taken)s seats are already booked: the number of seats cannot be lower.")
-                % {"taken": taken}
-            )
-        return capacity
+        return _lock_and_check_seats(
+            Session,
+            self.instance,
+            self.cleaned_data["capacity"],
+            _("%(taken)s seats are already booked: the number of seats cannot be lower."),
+        )
+
+
+class SessionInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.seats_taken:
+                raise forms.ValidationError(
+                    _(
+                        "“%(title)s” has booked seats: cancel or move its bookings before "
+                        "deleting it."
+                    )
+                    % {"title": form.instance.title}
+                )
 
 
 class ContactInline(admin.TabularInline):
@@ -74,6 +134,7 @@ class ContactInline(admin.TabularInline):
 class SessionInline(admin.TabularInline):
     model = Session
     form = SessionAdminForm
+    formset = SessionInlineFormSet
     extra = 0
     fields = ["starts_at", "ends_at", "kind", "title", "room", "in_person_only", "capacity"]
     ordering = ["starts_at", "ends_at"]
@@ -88,8 +149,30 @@ class TourAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
 
 
+class ProgrammeSaveMixin:
+    """Saves only what the forms changed, then runs what other apps attach to a save."""
+
+    def save_model(self, request, obj, form, change):
+        save_changed_fields(obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        changed_forms = {id(f.instance): f for f in formset.forms}
+        for obj in instances:
+            save_changed_fields(obj, changed_forms[id(obj)], obj.pk is not None)
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        stop = form.instance if isinstance(form.instance, Stop) else form.instance.stop
+        for hook in extensions.after_programme_saved:
+            hook(stop)
+
+
 @admin.register(Stop)
-class StopAdmin(admin.ModelAdmin):
+class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
     form = StopAdminForm
     list_display = ["title", "city", "date", "tour", "status", "follow_up"]
     list_filter = ["tour", "status", "region"]
@@ -108,28 +191,28 @@ class StopAdmin(admin.ModelAdmin):
 
             return self.admin_site.admin_view(wrapped)
 
-        pages = [
-            ("tableau-de-bord/", admin_views.dashboard, "dashboard"),
-            ("export.csv", admin_views.export_csv, "export"),
-            ("badges/", admin_views.badge_sheet, "badges"),
-            ("accueil/", admin_views.check_in, "check_in"),
-            ("message/", admin_views.message_registrants, "message"),
-            ("emargement/<int:session_id>/", admin_views.attendance_sheet, "attendance"),
-        ]
         return [
             path(f"<int:stop_id>/{route}", wrap(view), name=f"events_stop_{name}")
-            for route, view, name in pages
+            for route, view, name in extensions.stop_pages
         ] + super().get_urls()
+
+    def _links(self, stop):
+        return [(label, reverse(name, args=[stop.pk])) for label, name in extensions.stop_links]
 
     @admin.display(description=_("follow-up"))
     def follow_up(self, stop):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:events_stop_dashboard", args=[stop.pk]),
-            _("Dashboard"),
+        return format_html_join(
+            " · ", '<a href="{}">{}</a>', ((url, label) for label, url in self._links(stop)[:1])
         )
 
-    @admin.action(description=_("Duplicate the programme into a new draft stop"))
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        stop = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "stop_links": self._links(stop) if stop else []}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(
+        description=_("Duplicate the programme into a new draft stop"), permissions=["add"]
+    )
     def duplicate(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one stop to duplicate."), messages.ERROR)
@@ -155,11 +238,6 @@ class StopAdmin(admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/events/stop/duplicate.html", context)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Capacities may have been raised: give the new places to those waiting.
-        promote_waiting_lists(stop=form.instance)
 
     fieldsets = [
         (None, {"fields": ["tour", "status", "title", "slug", "theme", "intro", "hashtag"]}),
@@ -192,18 +270,16 @@ class StopAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
     form = SessionAdminForm
     list_display = ["title", "stop", "kind", "starts_at", "ends_at", "room", "capacity"]
     list_filter = ["stop__tour", "stop", "kind"]
     list_select_related = ["stop"]
     search_fields = ["title", "session_speakers__speaker__last_name"]
     autocomplete_fields = ["stop"]
-    inlines = [SessionSpeakerInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        promote_waiting_lists(stop=form.instance.stop)
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *extensions.session_inlines]
 
 
 @admin.register(Contact)

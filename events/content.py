@@ -4,12 +4,14 @@ Every save or delete of a model shown on the public pages bumps the counter. Thi
 place where signals are the right tool: it is cache bookkeeping, not business logic, and it
 must follow the admin, the services and the shell alike.
 
-Writes that bypass signals — ``QuerySet.update()`` and ``bulk_create()`` — call
-``bump_content_version()`` themselves. Seat counts are not content: the registration services
-bump the stop's ``seats`` counter instead.
+Writes that bypass signals — ``QuerySet.update()``, ``bulk_create()``, ``bulk_update()`` —
+bump it through ``ContentQuerySet``, the base of every content model's manager. Seat counts
+are not content: the registration services bump the stop's ``seats`` counter instead, so an
+``update()`` of ``seats_taken`` alone does not touch the ``site`` counter.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import models
+from django.db.models.signals import post_delete, post_save
 
 from .page_cache import SITE, bump
 
@@ -18,15 +20,33 @@ def bump_content_version(**kwargs):
     bump(SITE)
 
 
-def connect_signals():
-    from speakers.models import SessionSpeaker, Speaker
+class ContentQuerySet(models.QuerySet):
+    """A content model's queryset: bulk writes, which send no signals, bump the counter too."""
 
-    from .models import Contact, Partner, Session, Stop, Tour
+    NOT_CONTENT = frozenset({"seats_taken", "updated_at"})
 
-    for model in (Tour, Stop, Session, Contact, Partner, Speaker, SessionSpeaker):
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows and not set(kwargs) <= self.NOT_CONTENT:
+            bump(SITE)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump(SITE)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows:
+            bump(SITE)
+        return rows
+
+
+def track_content(*content_models):
+    """Bump the ``site`` counter on every save or delete of these models (each app its own)."""
+    for model in content_models:
         uid = f"content-version-{model._meta.label_lower}"
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
-    m2m_changed.connect(
-        bump_content_version, sender=Stop.partners.through, dispatch_uid="content-version-m2m"
-    )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .content import ContentQuerySet
+
 
 class TimestampedModel(models.Model):
     """Creation and last-change times; the public pages' cache keys are built on them."""
@@ -30,6 +32,8 @@ class Tour(TimestampedModel):
     organiser = models.CharField(_("organiser"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("tour")
         verbose_name_plural = _("tours")
@@ -39,7 +43,7 @@ class Tour(TimestampedModel):
         return self.name
 
 
-class StopQuerySet(models.QuerySet):
+class StopQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(status=Stop.Status.PUBLISHED)
 
@@ -50,21 +54,16 @@ class StopQuerySet(models.QuerySet):
         return self.filter(date__lt=today or timezone.localdate()).order_by("-date")
 
     def with_programme(self):
-        """Everything a stop page shows, in a fixed number of queries."""
-        from speakers.models import SessionSpeaker
+        """Everything a stop page shows, in a fixed number of queries.
 
+        Each session's line-up comes through the ``session_speakers`` relation that the
+        speakers app adds (in its own order: ``order``, then creation); events does not import it.
+        """
         return self.select_related("tour").prefetch_related(
             models.Prefetch(
-                "sessions",
-                queryset=Session.objects.order_by("starts_at", "ends_at", "pk").prefetch_related(
-                    models.Prefetch(
-                        "session_speakers",
-                        queryset=SessionSpeaker.objects.select_related("speaker").order_by(
-                            "order", "pk"
-                        ),
-                    )
-                ),
+                "sessions", queryset=Session.objects.order_by("starts_at", "ends_at", "pk")
             ),
+            "sessions__session_speakers__speaker",
             models.Prefetch("contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("tour__contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("partners", queryset=Partner.objects.order_by("kind", "order", "name")),
@@ -80,6 +79,15 @@ def validate_stop_slug(value):
         raise ValidationError(
             _("“%(slug)s” is reserved for a page of the site."), params={"slug": value}
         )
+
+
+class RegistrationState(models.TextChoices):
+    """Where a stop's registration stands; the CSS class and the wording follow it."""
+
+    NOT_OPEN_YET = "not_open_yet", _("Registration not open yet")
+    OPEN = "open", _("Registration open")
+    FULL = "full", _("Full in person – online places and waiting list")
+    CLOSED = "closed", _("Registration closed")
 
 
 class Stop(TimestampedModel):
@@ -185,22 +193,25 @@ class Stop(TimestampedModel):
         return self.status == self.Status.PUBLISHED
 
     def registration_window(self, now=None):
-        """'not_open_yet', 'open' or 'closed', from the dates and the status only."""
+        """NOT_OPEN_YET, OPEN or CLOSED, from the dates and the status only."""
         now = now or timezone.now()
         if not self.is_public or now >= self.registration_closes_at:
-            return "closed"
+            return RegistrationState.CLOSED
         if now < self.registration_opens_at:
-            return "not_open_yet"
-        return "open"
+            return RegistrationState.NOT_OPEN_YET
+        return RegistrationState.OPEN
+
+    def registration_state(self, now=None):
+        """What the registration call to action says: the window, or FULL while open."""
+        window = self.registration_window(now)
+        if window == RegistrationState.OPEN and self.is_full:
+            return RegistrationState.FULL
+        return window
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(ContentQuerySet):
     def workshops(self):
         return self.filter(kind=Session.Kind.WORKSHOP)
-
-    def overlapping(self, starts_at, ends_at):
-        """Sessions whose time range overlaps [starts_at, ends_at)."""
-        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
 
 class Session(TimestampedModel):
@@ -298,17 +309,6 @@ class Session(TimestampedModel):
             return None
         return max(self.capacity - self.seats_taken, 0)
 
-    def overlaps(self, other):
-        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
-
-    def parallel_sessions(self):
-        """The other sessions of the same stop that run at the same time."""
-        return (
-            Session.objects.filter(stop_id=self.stop_id)
-            .overlapping(self.starts_at, self.ends_at)
-            .exclude(pk=self.pk)
-        )
-
 
 @dataclass
 class TimeSlot:
@@ -324,7 +324,12 @@ class TimeSlot:
 
 
 def group_into_slots(sessions):
-    """Group sessions (any iterable) into time slots of overlapping sessions, in time order."""
+    """Group sessions (any iterable) into time slots of overlapping sessions, in time order.
+
+    This is the one definition of "running at the same time": overlaps chain, so with A 9-10,
+    B 9:30-11 and C 10:30-12, A, B and C form one slot even though A and C do not overlap.
+    The registration form shows one choice per slot and the services accept one per slot.
+    """
     slots = []
     for session in sorted(sessions, key=lambda s: (s.starts_at, s.ends_at, s.pk or 0)):
         if slots and session.starts_at < slots[-1].ends_at:
@@ -334,6 +339,15 @@ def group_into_slots(sessions):
         else:
             slots.append(TimeSlot(session.starts_at, session.ends_at, [session]))
     return slots
+
+
+def more_than_one_per_slot(chosen, workshops):
+    """Whether ``chosen`` holds two workshops of one time slot of ``workshops`` (all a stop's)."""
+    chosen_ids = {workshop.pk for workshop in chosen}
+    return any(
+        sum(session.pk in chosen_ids for session in slot.sessions) > 1
+        for slot in group_into_slots(workshops)
+    )
 
 
 class Contact(TimestampedModel):
@@ -360,6 +374,8 @@ class Contact(TimestampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")
@@ -391,6 +407,8 @@ class Partner(TimestampedModel):
     logo = models.ImageField(_("logo"), upload_to="partners/", blank=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner")

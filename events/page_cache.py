@@ -7,7 +7,9 @@ visitor of one language. A page's cache key holds *version counters* kept in the
   sessions, speakers, line-ups, contacts, partners; see ``events.content``);
 - ``seats:<stop slug>``, bumped by the registration services whenever a seat is taken or freed.
 
-A bump makes new keys, so a cached page is never served stale and nothing is deleted by hand.
+Every key also holds the release identifier (``intercotour.release``): a deploy never serves
+HTML that links static files of the previous release. A bump makes new keys, so a cached page
+is never served stale and nothing is deleted by hand.
 Counters are bumped at once and again when the transaction commits: a page rendered from the
 old data in between lands under a key nobody asks for any more. A counter lost from the cache
 (eviction, restart) comes back as a fresh, never-used value. The counters must live in a cache
@@ -29,6 +31,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from intercotour.release import release_id
+
 PAGE_CACHE_SECONDS = 24 * 3600
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 SITE = "site"
@@ -39,14 +43,14 @@ def _counter_key(name):
 
 
 def versions(*names):
-    """The current values of the named counters, as one string for a cache key."""
+    """The release and the current values of the named counters, as one string for a key."""
     keys = [_counter_key(name) for name in names]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, time.time_ns(), timeout=None)
             found[key] = cache.get(key)
-    return ":".join(str(found[key]) for key in keys)
+    return ":".join([release_id(), *(str(found[key]) for key in keys)])
 
 
 def _bump(name):

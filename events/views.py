@@ -17,9 +17,6 @@ def home(request):
     today = timezone.localdate()
     tour = selectors.current_tour(today)
     stops = list(tour.stops.published().order_by("date")) if tour else []
-    now = timezone.now()
-    for stop in stops:
-        stop.registration_state = registration_state(stop, now)
     return render(
         request,
         "events/home.html",
@@ -29,14 +26,6 @@ def home(request):
             "past_stops": [stop for stop in reversed(stops) if stop.date < today],
         },
     )
-
-
-def registration_state(stop, now):
-    """What the registration call to action says: not_open_yet, open, full or closed."""
-    window = stop.registration_window(now)
-    if window == "open" and stop.is_full:
-        return "full"
-    return window
 
 
 def _clock_boundary(stop, now):
@@ -63,7 +52,7 @@ def stop_detail(request, slug):
                 "days": selectors.programme_days(stop.sessions.all()),
                 "contacts": selectors.stop_contacts(stop),
                 "partners": list(stop.partners.all()),
-                "registration_state": registration_state(stop, now),
+                "registration_state": stop.registration_state(now),
                 "today": timezone.localdate(now),
             },
             request=request,

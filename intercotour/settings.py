@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "events",
     "speakers",
     "registrations",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,10 @@ LOGGING = {
 }
 
 FORMAT_MODULE_PATH = ["intercotour.formats"]
+
+# The running release, part of the cached pages' keys (see intercotour/release.py); empty:
+# derived from the static files manifest.
+RELEASE_ID = env.str("RELEASE_ID", default="")
 
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -1,13 +1,33 @@
+"""The registrations' admin, and the desk pages this app adds to each stop's admin."""
+
 from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from events.admin import extensions
 from events.models import Session
+from intercotour.admin_log import log_change
 
-from . import services
-from .admin_views import log_change
+from . import admin_views, services
+from .admin_forms import RegistrationAddForm, RegistrationChangeForm
 from .models import Registration, WorkshopBooking
+
+extensions.stop_pages += [
+    ("tableau-de-bord/", admin_views.dashboard, "dashboard"),
+    ("export.csv", admin_views.export_csv, "export"),
+    ("badges/", admin_views.badge_sheet, "badges"),
+    ("accueil/", admin_views.check_in, "check_in"),
+    ("message/", admin_views.message_registrants, "message"),
+    ("emargement/<int:session_id>/", admin_views.attendance_sheet, "attendance"),
+]
+extensions.stop_links += [
+    (_("Dashboard"), "admin:events_stop_dashboard"),
+    (_("Check-in"), "admin:events_stop_check_in"),
+    (_("Message registrants"), "admin:events_stop_message"),
+]
+# A capacity raised in the programme's admin gives the new places to those waiting.
+extensions.after_programme_saved.append(lambda stop: services.promote_waiting_lists(stop=stop))
 
 
 class WorkshopBookingInline(admin.TabularInline):
@@ -71,8 +91,6 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "email", "organisation"]
     readonly_fields = [
         "stop",
-        "email",
-        "mode",
         "status",
         "waiting_since",
         "cancelled_at",
@@ -83,6 +101,38 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     actions = ["cancel", "promote", "resend_confirmation", "mark_checked_in"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = RegistrationChangeForm if obj else RegistrationAddForm
+        kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        form = RegistrationChangeForm if obj else RegistrationAddForm
+        fields = [*form.base_fields]
+        if obj:
+            fields = ["stop", *fields, "status", "waiting_since", "cancelled_at"]
+            fields += ["checked_in_at", "walk_in"]
+        return [(None, {"fields": fields})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        """Nothing to save: the form applied the change through the services."""
+
+    def save_related(self, request, form, formsets, change):
+        """Bookings are written by the services; the inline is read-only."""
+
+    def delete_model(self, request, obj):
+        services.delete_registration(registration=obj)
+
+    def delete_queryset(self, request, queryset):
+        for registration in queryset.select_related("stop"):
+            services.delete_registration(registration=registration)
 
     def get_queryset(self, request):
         # The workshops column reads each page's bookings in one query.
@@ -102,9 +152,6 @@ class RegistrationAdmin(admin.ModelAdmin):
             for booking in registration.bookings.all()
         )
 
-    def has_add_permission(self, request):
-        return False  # registrations come through the public form or the check-in desk
-
     def _apply(self, request, queryset, service, done_message, log_message):
         done = 0
         for registration in queryset.select_related("stop"):
@@ -116,11 +163,13 @@ class RegistrationAdmin(admin.ModelAdmin):
                 )
             else:
                 done += 1
-                log_change(request, registration, str(log_message))
+                log_change(request.user, registration, log_message)
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
 
-    @admin.action(description=_("Cancel (frees the places for the waiting lists)"))
+    @admin.action(
+        description=_("Cancel (frees the places for the waiting lists)"), permissions=["change"]
+    )
     def cancel(self, request, queryset):
         self._apply(
             request,
@@ -130,7 +179,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             _("Cancelled by an organiser."),
         )
 
-    @admin.action(description=_("Promote from the waiting list"))
+    @admin.action(description=_("Promote from the waiting list"), permissions=["change"])
     def promote(self, request, queryset):
         self._apply(
             request,
@@ -140,7 +189,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             _("Promoted from the waiting list by an organiser."),
         )
 
-    @admin.action(description=_("Resend the confirmation e-mail"))
+    @admin.action(description=_("Resend the confirmation e-mail"), permissions=["change"])
     def resend_confirmation(self, request, queryset):
         self._apply(
             request,
@@ -150,7 +199,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             _("Confirmation e-mail sent again."),
         )
 
-    @admin.action(description=_("Mark as checked in"))
+    @admin.action(description=_("Mark as checked in"), permissions=["change"])
     def mark_checked_in(self, request, queryset):
         self._apply(
             request,

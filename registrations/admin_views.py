@@ -2,18 +2,18 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from events.models import Session, Stop
+from intercotour.accessible_forms import AccessibleErrorsMixin
+from intercotour.admin_log import log_change
 
 from . import selectors, services
 from .exports import registrations_csv
-from .forms import AccessibleErrorsMixin
 from .models import Registration
 
 
@@ -22,17 +22,6 @@ def _stop_for(request, admin_site, stop_id, permission):
         raise PermissionDenied
     stop = get_object_or_404(Stop.objects.select_related("tour"), pk=stop_id)
     return stop, {**admin_site.each_context(request), "stop": stop, "opts": Stop._meta}
-
-
-def log_change(request, obj, message):
-    """A line in the admin history of ``obj``."""
-    LogEntry.objects.log_actions(
-        user_id=request.user.pk,
-        queryset=[obj],
-        action_flag=CHANGE,
-        change_message=message,
-        single_object=True,
-    )
 
 
 def dashboard(request, stop_id, admin_site):
@@ -73,6 +62,25 @@ class WalkInForm(AccessibleErrorsMixin, forms.Form):
         label=gettext_lazy("Category"), choices=Registration.Category.choices
     )
     email = forms.EmailField(label=gettext_lazy("E-mail (optional)"), required=False)
+    confirm_duplicate = forms.BooleanField(
+        label=gettext_lazy("This is another person: register them anyway"), required=False
+    )
+    duplicates = ()
+
+    def flag_duplicates(self, duplicates):
+        """Someone of that name is already registered: ask before registering twice."""
+        self.duplicates = duplicates
+        self.add_error(
+            None,
+            ngettext(
+                "%(names)s is already registered for this day: search for them above, or tick "
+                "the box if this is another person.",
+                "%(names)s are already registered for this day: search for them above, or tick "
+                "the box if this is another person.",
+                len(duplicates),
+            )
+            % {"names": ", ".join(f"{r.full_name} ({r.organisation})" for r in duplicates)},
+        )
 
 
 def check_in(request, stop_id, admin_site):
@@ -86,12 +94,22 @@ def check_in(request, stop_id, admin_site):
                 raise PermissionDenied
             walk_in_form = WalkInForm(request.POST)
             if walk_in_form.is_valid():
+                details = dict(walk_in_form.cleaned_data)
+                confirmed = details.pop("confirm_duplicate")
+                duplicates = list(
+                    selectors.possible_duplicates(
+                        stop, first_name=details["first_name"], last_name=details["last_name"]
+                    )
+                )
+                if duplicates and not confirmed:
+                    walk_in_form.flag_duplicates(duplicates)
+                    return _check_in_page(request, stop, context, walk_in_form)
                 try:
-                    registration = services.register_walk_in(stop=stop, **walk_in_form.cleaned_data)
+                    registration = services.register_walk_in(stop=stop, **details)
                 except services.RegistrationError as error:
                     walk_in_form.add_error(error.field, error.message)
                 else:
-                    log_change(request, registration, _("Walk-in registered and checked in."))
+                    log_change(request.user, registration, _("Walk-in registered and checked in."))
                     messages.success(
                         request,
                         _("%(name)s registered on the spot and checked in.")
@@ -112,10 +130,14 @@ def check_in(request, stop_id, admin_site):
             except services.RegistrationError as error:
                 messages.warning(request, f"{registration.full_name} : {error.message}")
             else:
-                log_change(request, registration, note)
+                log_change(request.user, registration, note)
                 messages.success(request, f"{registration.full_name} : {note}")
             query = request.POST.get("q", "")
             return redirect(f"{request.path}?q={query}" if query else request.path)
+    return _check_in_page(request, stop, context, walk_in_form)
+
+
+def _check_in_page(request, stop, context, walk_in_form):
     query = request.GET.get("q", "").strip()[:100]
     figures = selectors.stop_dashboard(stop)
     context.update(
@@ -151,7 +173,7 @@ def message_registrants(request, stop_id, admin_site):
     form = MessageForm(stop, request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        recipients = services.message_recipients(stop=stop, workshop=form.workshop())
+        recipients = selectors.message_recipients(stop=stop, workshop=form.workshop())
         if "send" in request.POST:
             sent, failed = services.message_registrants(
                 stop=stop,
@@ -160,7 +182,7 @@ def message_registrants(request, stop_id, admin_site):
                 body=form.cleaned_data["body"],
             )
             log_change(
-                request,
+                request.user,
                 stop,
                 _("Message “%(subject)s” sent to %(sent)s registrants (%(failed)s failed).")
                 % {"subject": form.cleaned_data["subject"], "sent": sent, "failed": failed},

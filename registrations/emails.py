@@ -1,18 +1,14 @@
 """E-mails to registrants, in French, as plain text and HTML, sent after the commit."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from intercotour.mail import deliver, templated_email
+
 from .calendars import registration_calendar
 from .tokens import make_token
-
-logger = logging.getLogger(__name__)
 
 
 def manage_url(registration):
@@ -23,42 +19,30 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
     from .models import Registration
 
     registration = Registration.objects.select_related("stop", "stop__tour").get(pk=registration.pk)
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "registration": registration,
-            "stop": registration.stop,
-            "bookings": list(
-                registration.bookings.select_related("session").order_by("session__starts_at")
-            ),
-            "manage_url": manage_url(registration),
-            "stop_url": settings.SITE_URL + registration.stop.get_absolute_url(),
-            "site_url": settings.SITE_URL,
-            **(extra or {}),
-        }
-        subject = render_to_string(f"registrations/emails/{template}_subject.txt", context)
-        text = render_to_string(f"registrations/emails/{template}.txt", context)
-        html = render_to_string(f"registrations/emails/{template}.html", context)
-        message = EmailMultiAlternatives(
-            subject=" ".join(subject.split()),
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+    context = {
+        "registration": registration,
+        "stop": registration.stop,
+        "bookings": list(
+            registration.bookings.select_related("session").order_by("session__starts_at")
+        ),
+        "manage_url": manage_url(registration),
+        "stop_url": settings.SITE_URL + registration.stop.get_absolute_url(),
+        "site_url": settings.SITE_URL,
+        **(extra or {}),
+    }
+    attachments = []
+    if attach_calendar:
+        with translation.override(settings.LANGUAGE_CODE):
+            calendar = registration_calendar(registration)
+        attachments.append(("intercotour.ics", calendar, "text/calendar"))
+    deliver(
+        templated_email(
+            f"registrations/emails/{template}",
+            context,
             to=[registration.email],
+            attachments=attachments,
         )
-        message.attach_alternative(html, "text/html")
-        if attach_calendar:
-            message.attach("intercotour.ics", registration_calendar(registration), "text/calendar")
-    deliver(message)
-
-
-def deliver(message):
-    """Send; a mail server failure is logged, never shown to someone whose change is saved.
-
-    Organisers can send the e-mail again from the admin ("resend the confirmation").
-    """
-    try:
-        message.send()
-    except Exception:
-        logger.exception("E-mail to %s could not be sent: %s", message.to, message.subject)
+    )
 
 
 def _after_commit(template, registration, **options):

@@ -6,28 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.models import group_into_slots
+from intercotour.accessible_forms import AccessibleErrorsMixin
 
 from .models import DETAIL_FIELDS, Registration
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 .()-]{6,25}$", _("Enter a phone number, e.g. 06 12 34 56 78.")
 )
-
-
-class AccessibleErrorsMixin:
-    """Ties each field's error message to its input (aria-invalid, aria-describedby)."""
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in [field] if field else []:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                described = [f"{self[name].auto_id}_error"]
-                if self.fields[name].help_text:
-                    described.append(f"{self[name].auto_id}_helptext")
-                widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
-                )
 
 
 def _workshop_label(workshop):
@@ -180,9 +165,6 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         cleaned = super().clean()
         self.check_workshops_need_presence(cleaned.get("mode"))
         return cleaned
-
-    def is_bot(self):
-        return bool(self.cleaned_data.get("website"))
 
     def registration_details(self):
         data = self.cleaned_data

@@ -117,3 +117,57 @@ def check_in_search(stop, query, limit=30):
             | Q(organisation__icontains=word)
         )
     return registrations.order_by("last_name", "first_name")[:limit]
+
+
+def message_recipients(*, stop, workshop=None):
+    """Confirmed registrants of the stop, or those with a confirmed seat in ``workshop``."""
+    recipients = Registration.objects.filter(stop=stop, status=CONFIRMED).exclude(email="")
+    if workshop is not None:
+        recipients = recipients.filter(
+            bookings__session=workshop, bookings__status=WorkshopBooking.Status.CONFIRMED
+        )
+    return recipients.order_by("pk")
+
+
+def seat_drift(stop, workshops):
+    """Seat counters that differ from the rows: ``[(obj, label, stored, counted), ...]``.
+
+    ``workshops`` are the stop's workshops (the services pass them locked).
+    """
+    counted = Registration.objects.filter(stop=stop).expected_in_person().count()
+    drift = [(stop, str(stop), stop.seats_taken, counted)] if counted != stop.seats_taken else []
+    booked = dict(
+        WorkshopBooking.objects.confirmed()
+        .filter(session__in=workshops)
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values_list("session", "n")
+    )
+    for workshop in workshops:
+        if booked.get(workshop.pk, 0) != workshop.seats_taken:
+            drift.append(
+                (workshop, workshop.title, workshop.seats_taken, booked.get(workshop.pk, 0))
+            )
+    return drift
+
+
+def stops_seat_drift(stops):
+    """``{stop: [(label, stored, counted), ...]}`` for the stops whose counters drifted."""
+    report = {}
+    for stop in stops:
+        workshops = list(Session.objects.filter(stop=stop).workshops().order_by("pk"))
+        drift = seat_drift(stop, workshops)
+        if drift:
+            report[stop] = [(label, stored, counted) for _obj, label, stored, counted in drift]
+    return report
+
+
+def possible_duplicates(stop, *, first_name, last_name):
+    """Active registrations of ``stop`` under the same name (any case): a walk-in twice?"""
+    return (
+        Registration.objects.active()
+        .filter(
+            stop=stop, first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip()
+        )
+        .order_by("pk")
+    )

@@ -1,18 +1,14 @@
 """Registration form and self-service management at a signed link."""
 
-import logging
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django_ratelimit.core import is_ratelimited
 
 from events.models import Stop
+from intercotour.guards import form_guard
 
 from . import emails, services
 from .calendars import registration_calendar
@@ -20,29 +16,15 @@ from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, Registratio
 from .models import Registration
 from .tokens import ExpiredToken, InvalidToken, registration_from_token
 
-logger = logging.getLogger(__name__)
 
-
-def client_address(group, request):
-    return request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
-
-
-def rate_limited(request, group="registrations"):
-    """Whether this client address went over ``REGISTRATION_RATE_LIMIT`` (counts POSTs)."""
-    rate = settings.REGISTRATION_RATE_LIMIT
-    if not rate:
-        return False
-    return is_ratelimited(
-        request, group=group, key=client_address, rate=rate, method="POST", increment=True
-    )
-
-
-RATE_LIMIT_MESSAGE = gettext_lazy(
-    "Too many submissions from your connection in a short time. Please wait a minute and try again."
-)
+def _registration_decoy(request, slug):
+    """What a bot that filled the honeypot sees: the same page as a person."""
+    stop = get_object_or_404(Stop.objects.published(), slug=slug)
+    return _registration_received(request, stop, request.POST.get("email", "")[:254])
 
 
 @never_cache
+@form_guard(group="registrations", decoy=_registration_decoy)
 def register(request, slug):
     stop = get_object_or_404(Stop.objects.published().select_related("tour"), slug=slug)
     window = stop.registration_window()
@@ -53,22 +35,14 @@ def register(request, slug):
     status = 200
     if request.method == "POST":
         form = RegistrationForm(stop, request.POST)
-        if rate_limited(request):
-            form.is_valid()
-            form.add_error(None, RATE_LIMIT_MESSAGE)
-            status = 429
-        elif form.is_valid():
-            if form.is_bot():
-                logger.info("Registration honeypot filled for %s; nothing saved.", stop.slug)
-                return _registration_received(request, stop, form.cleaned_data["email"])
+        if form.is_valid():
             try:
                 services.register(stop=stop, **form.registration_details())
             except services.RegistrationError as error:
                 form.add_error(error.field, error.message)
             else:
                 return _registration_received(request, stop, form.cleaned_data["email"])
-        if form.errors and status == 200:
-            status = 400
+        status = 400
     else:
         form = RegistrationForm(stop)
     return render(
@@ -210,27 +184,27 @@ def personal_calendar(request, token):
     return response
 
 
+def _fresh_link_sent(request):
+    return render(
+        request,
+        "registrations/fresh_link_sent.html",
+        {"email": request.POST.get("email", "")[:254]},
+    )
+
+
 @never_cache
+@form_guard(group="registrations", decoy=lambda request: _fresh_link_sent(request))
 def fresh_link(request):
     """Send fresh management links to an e-mail address; the answer never tells if it is known."""
     if request.method == "POST":
         form = FreshLinkForm(request.POST)
-        if rate_limited(request):
-            form.is_valid()
-            form.add_error(None, RATE_LIMIT_MESSAGE)
-            return render(request, "registrations/fresh_link.html", {"form": form}, status=429)
         if form.is_valid():
-            if not form.cleaned_data["website"]:
-                today = timezone.localdate()
-                for registration in Registration.objects.active().filter(
-                    email__iexact=form.cleaned_data["email"], stop__date__gte=today
-                ):
-                    emails.send_fresh_link(registration)
-            return render(
-                request,
-                "registrations/fresh_link_sent.html",
-                {"email": form.cleaned_data["email"]},
-            )
+            today = timezone.localdate()
+            for registration in Registration.objects.active().filter(
+                email__iexact=form.cleaned_data["email"], stop__date__gte=today
+            ):
+                emails.send_fresh_link(registration)
+            return _fresh_link_sent(request)
         return render(request, "registrations/fresh_link.html", {"form": form}, status=400)
     return render(request, "registrations/fresh_link.html", {"form": FreshLinkForm()})
 

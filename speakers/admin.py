@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from registrations.admin_views import log_change
+from events.admin import extensions
+from intercotour.admin_log import log_change
 
 from . import services
 from .models import SessionSpeaker, Speaker
@@ -16,7 +17,10 @@ class SessionSpeakerInline(admin.TabularInline):
     model = SessionSpeaker
     extra = 0
     autocomplete_fields = ["speaker"]
-    fields = ["speaker", "role", "order"]
+    fields = ["speaker", "role", "order", "job_title", "organisation"]
+
+
+extensions.session_inlines.append(SessionSpeakerInline)
 
 
 @admin.register(Speaker)
@@ -27,12 +31,17 @@ class SpeakerAdmin(admin.ModelAdmin):
     actions = ["send_sign_in_link"]
     change_form_template = "admin/speakers/speaker/change_form.html"
 
+    def save_model(self, request, obj, form, change):
+        if change and {"job_title", "organisation"} & set(form.changed_data):
+            services.freeze_past_line_ups(speaker=obj)
+        super().save_model(request, obj, form, change)
+
     def _send(self, request, speakers):
         sent = 0
         for speaker in speakers:
             if speaker.email:
                 services.send_sign_in_link(email=speaker.email)
-                log_change(request, speaker, str(_("Sign-in link to the speakers' area sent.")))
+                log_change(request.user, speaker, _("Sign-in link to the speakers' area sent."))
                 sent += 1
             else:
                 self.message_user(
@@ -47,7 +56,9 @@ class SpeakerAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Send a sign-in link to the speakers' area"))
+    @admin.action(
+        description=_("Send a sign-in link to the speakers' area"), permissions=["change"]
+    )
     def send_sign_in_link(self, request, queryset):
         self._send(request, queryset)
 

@@ -6,3 +6,10 @@ class SpeakersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "speakers"
     verbose_name = _("Speakers")
+
+    def ready(self):
+        from events.content import track_content
+
+        from .models import SessionSpeaker, Speaker
+
+        track_content(Speaker, SessionSpeaker)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from registrations.forms import AccessibleErrorsMixin
+from intercotour.accessible_forms import AccessibleErrorsMixin
 
 from .models import Speaker
 
@@ -12,10 +12,13 @@ PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 class SignInRequestForm(AccessibleErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    # Honeypot: hidden from people, filled in by bots (see intercotour.guards).
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
 
 class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):

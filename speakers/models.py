@@ -8,19 +8,18 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from events.models import TimestampedModel
+from events.content import ContentQuerySet
+from events.models import Stop, TimestampedModel
 
 
 def new_secret():
     return secrets.token_urlsafe(32)
 
 
-class SpeakerQuerySet(models.QuerySet):
+class SpeakerQuerySet(ContentQuerySet):
     def public(self):
-        """Speakers who speak in at least one published stop."""
-        from events.models import Stop
-
-        return self.filter(session_speakers__session__stop__status=Stop.Status.PUBLISHED).distinct()
+        """Speakers the site shows: those with a line-up in a published stop."""
+        return self.filter(session_speakers__in=SessionSpeaker.objects.public()).distinct()
 
 
 class Speaker(TimestampedModel):
@@ -73,8 +72,22 @@ class Speaker(TimestampedModel):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def public_photo(self):
+        """The photo the site may show, or None: the speaker chooses."""
+        return self.photo if self.photo and self.show_photo else None
+
     def get_absolute_url(self):
         return reverse("speakers:speaker_detail", kwargs={"slug": self.slug})
+
+
+class SessionSpeakerQuerySet(ContentQuerySet):
+    def public(self):
+        """Line-ups of published stops: what the site shows of a speaker."""
+        return self.filter(session__stop__status=Stop.Status.PUBLISHED)
+
+    def of_days_over(self, today):
+        return self.filter(session__stop__date__lt=today)
 
 
 class SessionSpeaker(TimestampedModel):
@@ -102,6 +115,23 @@ class SessionSpeaker(TimestampedModel):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # What the programme prints beside the name. Blank: the speaker's profile, as it is now.
+    # Filled in from the profile for the days that are over before the profile changes, so
+    # that an archived programme stays as it was on the day.
+    job_title = models.CharField(
+        _("job title shown"),
+        max_length=300,
+        blank=True,
+        help_text=_("As printed in this session's programme; blank: the speaker's profile."),
+    )
+    organisation = models.CharField(
+        _("organisation shown"),
+        max_length=300,
+        blank=True,
+        help_text=_("As printed in this session's programme; blank: the speaker's profile."),
+    )
+
+    objects = SessionSpeakerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session speaker")

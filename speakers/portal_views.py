@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from registrations.views import rate_limited
+from intercotour.guards import form_guard
 
 from . import selectors, services
 from .calendars import speaker_calendar
@@ -36,24 +36,23 @@ def speaker_required(view):
     return wrapped
 
 
+def _link_sent(request):
+    email = request.POST.get("email", "")[:254]
+    return render(request, "speakers/portal/link_sent.html", {"email": email})
+
+
 @never_cache
+@form_guard(group="speaker-sign-in", decoy=_link_sent)
 def home(request):
     if Speaker.objects.filter(pk=request.session.get(SESSION_KEY)).exists():
         return redirect("speaker_portal:slots")
     form = SignInRequestForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if rate_limited(request, group="speaker-sign-in"):
-            form.is_valid()
-            form.add_error(None, _("Too many requests from your connection. Wait a minute."))
-            status = 429
-        elif form.is_valid():
+        if form.is_valid():
             services.send_sign_in_link(email=form.cleaned_data["email"])
-            return render(
-                request, "speakers/portal/link_sent.html", {"email": form.cleaned_data["email"]}
-            )
-        else:
-            status = 400
+            return _link_sent(request)
+        status = 400
     return render(request, "speakers/portal/home.html", {"form": form}, status=status)
 
 

@@ -3,15 +3,14 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from events.models import Stop
-
 from .models import SessionSpeaker
 
 
 def speaker_line_ups(speaker):
     """The speaker's roles in published stops, in time order, with each session's line-up."""
     return (
-        SessionSpeaker.objects.filter(speaker=speaker, session__stop__status=Stop.Status.PUBLISHED)
+        SessionSpeaker.objects.public()
+        .filter(speaker=speaker)
         .select_related("session__stop")
         .prefetch_related(
             Prefetch(

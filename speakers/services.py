@@ -4,20 +4,18 @@ import io
 import secrets
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone
 from PIL import Image, ImageOps
 
-from registrations.emails import deliver
+from intercotour.admin_log import log_change
+from intercotour.mail import deliver, templated_email
 
-from .models import Speaker, new_secret
+from .models import SessionSpeaker, Speaker, new_secret
 
 SIGN_IN_SALT = "speakers.sign-in"
 SIGN_IN_LINK_MAX_AGE = 15 * 60  # seconds
@@ -53,16 +51,7 @@ def send_sign_in_link(*, email):
         return
     url = settings.SITE_URL + reverse("speaker_portal:sign_in", args=[sign_in_token(speaker)])
     context = {"speaker": speaker, "url": url, "minutes": SIGN_IN_LINK_MAX_AGE // 60}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("speakers/emails/sign_in_subject.txt", context)
-        message = EmailMultiAlternatives(
-            subject=" ".join(subject.split()),
-            body=render_to_string("speakers/emails/sign_in.txt", context),
-            to=[speaker.email],
-        )
-        message.attach_alternative(
-            render_to_string("speakers/emails/sign_in.html", context), "text/html"
-        )
+    message = templated_email("speakers/emails/sign_in", context, to=[speaker.email])
     transaction.on_commit(lambda: deliver(message))
 
 
@@ -105,6 +94,8 @@ def update_profile(*, speaker, bio, job_title, organisation, show_photo, photo=N
         ]
         if getattr(speaker, name) != value
     ]
+    if {"job_title", "organisation"} & set(changed):
+        freeze_past_line_ups(speaker=speaker)
     speaker.bio, speaker.job_title = bio, job_title
     speaker.organisation, speaker.show_photo = organisation, show_photo
     if photo is not None:
@@ -118,20 +109,25 @@ def update_profile(*, speaker, bio, job_title, organisation, show_photo, photo=N
     speaker.full_clean()
     speaker.save()
     if changed:
-        LogEntry.objects.log_actions(
-            user_id=portal_user().pk,
-            queryset=[speaker],
-            action_flag=CHANGE,
-            change_message=[
-                {
-                    "changed": {
-                        "fields": [str(Speaker._meta.get_field(n).verbose_name) for n in changed]
-                    }
-                }
-            ],
-            single_object=True,
-        )
+        fields = [str(Speaker._meta.get_field(name).verbose_name) for name in changed]
+        log_change(portal_user(), speaker, [{"changed": {"fields": fields}}])
     return speaker
+
+
+def freeze_past_line_ups(*, speaker, today=None):
+    """Keep the job title and organisation the programmes of days over showed for ``speaker``.
+
+    Called before the profile's job title or organisation changes: the line-ups of days that
+    are over and print the profile (blank fields) get the profile's current values, read from
+    the database, so that an archived programme stays as it was on the day.
+    """
+    today = today or timezone.localdate()
+    current = Speaker.objects.filter(pk=speaker.pk).values("job_title", "organisation").first()
+    if current is None:
+        return
+    line_ups = SessionSpeaker.objects.filter(speaker_id=speaker.pk).of_days_over(today)
+    for name, value in current.items():
+        line_ups.filter(**{name: ""}).update(**{name: value})
 
 
 @transaction.atomic

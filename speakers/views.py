@@ -2,7 +2,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
-from events.models import Stop
 from events.page_cache import SITE, cached_page, versions
 
 from .models import SessionSpeaker, Speaker
@@ -21,7 +20,7 @@ def speaker_list(request):
 
 def speaker_detail(request, slug):
     line_ups = (
-        SessionSpeaker.objects.filter(session__stop__status=Stop.Status.PUBLISHED)
+        SessionSpeaker.objects.public()
         .select_related("session__stop")
         .order_by("-session__stop__date", "session__starts_at")
     )

@@ -16,7 +16,7 @@ def _clear_cache():
 @pytest.fixture
 def demo_stop(db):
     """The demo tour as `load_demo` loads it; returns the past Montpellier stop."""
-    from events.demo import MONTPELLIER_SLUG, load_demo
+    from demo.data import MONTPELLIER_SLUG, load_demo
     from events.models import Stop
 
     load_demo()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from events.demo import DEMO_COPY_SLUG, MONTPELLIER_SLUG, load_demo
+from demo.data import DEMO_COPY_SLUG, MONTPELLIER_SLUG, load_demo
 from speakers.models import Speaker
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from events.demo import DEMO_COPY_SLUG, load_demo
+from demo.data import DEMO_COPY_SLUG, load_demo
 from registrations.models import Registration
 
 

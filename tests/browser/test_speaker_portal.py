@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from events.demo import load_demo
+from demo.data import load_demo
 from speakers.models import Speaker
 
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from events.demo import MONTPELLIER_SLUG
+from demo.data import MONTPELLIER_SLUG
 from events.models import Stop
 from tests.factories import StopFactory
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from events.demo import DEMO_COPY_SLUG, MONTPELLIER_SLUG
-from events.models import Contact, Session, Stop, Tour
+from demo.data import DEMO_COPY_SLUG, MONTPELLIER_SLUG
+from events.models import Contact, Session, Stop, Tour, group_into_slots
 from speakers.models import SessionSpeaker, Speaker
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,8 @@ def test_montpellier_workshops_are_parallel_in_person_only_with_seats(demo_stop)
         "Comment former et accompagner les élus, managers et agents ?",
     ]
     assert all(w.in_person_only and w.capacity > 0 for w in workshops)
-    assert set(workshops[0].parallel_sessions()) == set(workshops[1:])
+    slots = group_into_slots(demo_stop.sessions.all())
+    assert [slot.sessions for slot in slots if slot.is_parallel] == [workshops]
 
 
 def test_montpellier_roles_introduction_and_with_are_kept(demo_stop):
@@ -158,7 +159,7 @@ def test_load_demo_twice_changes_nothing():
 
 
 def test_load_demo_is_all_or_nothing(monkeypatch):
-    from events import demo
+    from demo import data as demo
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

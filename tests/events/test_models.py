@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from events.models import Session, Stop, group_into_slots
+from events.models import Session, Stop, group_into_slots, more_than_one_per_slot
 from tests.factories import SessionFactory, StopFactory, WorkshopFactory, at
 
 pytestmark = pytest.mark.django_db
@@ -101,14 +101,18 @@ def test_workshop_seats_cannot_exceed_capacity():
         Session.objects.filter(pk=workshop.pk).update(seats_taken=3)
 
 
-def test_parallel_sessions_are_the_overlapping_ones_of_the_same_stop():
+def test_overlaps_chain_into_one_slot():
     stop = StopFactory()
-    first, second, third = (WorkshopFactory(stop=stop) for _ in range(3))
-    closing = SessionFactory(stop=stop, starts_at=at(stop.date, 16, 30), ends_at=at(stop.date, 17))
-    WorkshopFactory(stop=StopFactory(date=stop.date))  # same time, other stop
+    a = WorkshopFactory(stop=stop, starts_at=at(stop.date, 9), ends_at=at(stop.date, 10))
+    b = WorkshopFactory(stop=stop, starts_at=at(stop.date, 9, 30), ends_at=at(stop.date, 11))
+    c = WorkshopFactory(stop=stop, starts_at=at(stop.date, 10, 30), ends_at=at(stop.date, 12))
+    d = WorkshopFactory(stop=stop, starts_at=at(stop.date, 14), ends_at=at(stop.date, 15))
 
-    assert set(first.parallel_sessions()) == {second, third}
-    assert list(closing.parallel_sessions()) == []
+    slots = group_into_slots([c, d, a, b])
+
+    assert [slot.sessions for slot in slots] == [[a, b, c], [d]]
+    assert more_than_one_per_slot([a, c], [a, b, c, d]) is True
+    assert more_than_one_per_slot([a, d], [a, b, c, d]) is False
 
 
 def test_group_into_slots_puts_overlapping_sessions_together():

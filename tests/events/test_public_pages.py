@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.demo import DEMO_COPY_SLUG, MONTPELLIER_SLUG
+from demo.data import DEMO_COPY_SLUG, MONTPELLIER_SLUG
 from events.models import Session, Stop
 from speakers.models import Speaker
 from tests.factories import (

@@ -270,7 +270,7 @@ def test_resend_and_check_in_actions(admin_client, stop, django_capture_on_commi
 
 
 def test_dashboard_figures_on_the_demo_stop(admin_client, demo_stop):
-    from events.demo import DEMO_COPY_SLUG
+    from demo.data import DEMO_COPY_SLUG
 
     stop = Stop.objects.get(slug=DEMO_COPY_SLUG)
     workshop = stop.sessions.workshops().order_by("pk").first()

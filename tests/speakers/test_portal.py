@@ -12,7 +12,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from PIL import Image
 
-from events.demo import DEMO_COPY_SLUG
+from demo.data import DEMO_COPY_SLUG
 from events.models import Session
 from registrations import services as registration_services
 from speakers import services

@@ -12,10 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from events.content import bump_content_version
+from events.models import Contact, Partner, Session, Stop, Tour
 from speakers.models import SessionSpeaker, Speaker
-
-from .content import bump_content_version
-from .models import Contact, Partner, Session, Stop, Tour
 
 PARIS = ZoneInfo("Europe/Paris")
 MONTPELLIER_SLUG = "transfo-montpellier-07122023"

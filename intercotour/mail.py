@@ -1,0 +1,44 @@
+"""E-mail delivery: French, plain text and HTML, rendered from a template trio.
+
+``templated_email(prefix, context, to=...)`` renders ``<prefix>_subject.txt``,
+``<prefix>.txt`` and ``<prefix>.html`` in the site's language; ``deliver()`` sends a message
+and logs a mail server failure instead of raising, so that a saved change is never turned
+into an error page.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def templated_email(prefix, context, *, to, attachments=()):
+    """An e-mail rendered from ``prefix``'s subject, text and HTML templates, in French."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{prefix}_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string(f"{prefix}.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=list(to),
+        )
+        message.attach_alternative(render_to_string(f"{prefix}.html", context), "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def deliver(message):
+    """Send; a mail server failure is logged, never shown to someone whose change is saved.
+
+    Returns whether the message left.
+    """
+    try:
+        return bool(message.send())
+    except Exception:
+        logger.exception("E-mail to %s could not be sent: %s", message.to, message.subject)
+        return False

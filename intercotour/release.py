@@ -1,0 +1,40 @@
+"""The identifier of the running release, part of every cached page's key.
+
+A new release must never serve HTML cached by the previous one: that HTML links static files
+(hashed names) the new release may no longer have. The identifier is, in order:
+
+1. ``RELEASE_ID`` from the environment (e.g. the git commit set by the deployment);
+2. a hash of the static files manifest written by ``collectstatic`` (production);
+3. a hash of the names, sizes and modification times of the code, templates and static files
+   (development, where there is no manifest).
+"""
+
+import functools
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+
+SOURCE_GLOBS = ("*/*.py", "templates/**/*", "static/**/*", "locale/**/*.mo")
+
+
+@functools.cache
+def release_id():
+    if settings.RELEASE_ID:
+        return settings.RELEASE_ID
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]
+    return _source_fingerprint(Path(settings.BASE_DIR))
+
+
+def _source_fingerprint(base):
+    digest = hashlib.sha256()
+    for pattern in SOURCE_GLOBS:
+        for path in sorted(base.glob(pattern)):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
+    return digest.hexdigest()[:12]

@@ -1,0 +1,65 @@
+"""Registration writes: the only code that takes or frees seats, or changes a status.
+
+The public form, the management page, the admin, the check-in desk and the commands all call
+these functions. Each runs in one transaction that locks the stop's row first (see
+``seats``); e-mails leave once the transaction has committed. Modules by subject:
+
+- ``registration``: register, change workshops, switch attendance, details, e-mail;
+- ``cancellation``: cancel, delete, promote from the waiting lists;
+- ``desk``: check-in and walk-ins on the day;
+- ``messaging``: organisers' messages; ``retention``: the purge the privacy notice promises;
+- ``seats``: locks, counters, waiting lists, and ``recount_seats``.
+"""
+
+from .cancellation import (
+    cancel_registration,
+    delete_registration,
+    promote_registration,
+    promote_waiting_lists,
+    resend_confirmation,
+)
+from .desk import check_in, register_walk_in, undo_check_in
+from .errors import (
+    AlreadyCheckedIn,
+    EmailTaken,
+    InvalidWorkshopChoice,
+    NoFreePlace,
+    RegistrationCancelled,
+    RegistrationClosed,
+    RegistrationError,
+    StopFull,
+    WorkshopFull,
+)
+from .messaging import message_registrants
+from .registration import change_email, change_workshops, register, switch_mode, update_details
+from .retention import RETENTION_DAYS, purge_old_registrations
+from .seats import recount_seats
+
+__all__ = [
+    "RETENTION_DAYS",
+    "AlreadyCheckedIn",
+    "EmailTaken",
+    "InvalidWorkshopChoice",
+    "NoFreePlace",
+    "RegistrationCancelled",
+    "RegistrationClosed",
+    "RegistrationError",
+    "StopFull",
+    "WorkshopFull",
+    "cancel_registration",
+    "change_email",
+    "change_workshops",
+    "check_in",
+    "delete_registration",
+    "message_registrants",
+    "promote_registration",
+    "promote_waiting_lists",
+    "purge_old_registrations",
+    "recount_seats",
+    "register",
+    "register_walk_in",
+    "resend_confirmation",
+    "switch_mode",
+    "undo_check_in",
+    "update_details",
+]

@@ -1,0 +1,187 @@
+"""Registering, and the changes a registrant (or an organiser for them) makes afterwards."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import emails
+from ..models import DETAIL_FIELDS, Registration
+from . import seats
+from .errors import EmailTaken, RegistrationCancelled, StopFull
+
+Mode = Registration.Mode
+Status = Registration.Status
+CHANGES_CLOSED = _("Registration is closed: changes are no longer possible.")
+
+
+@transaction.atomic
+def register(
+    *,
+    stop,
+    first_name,
+    last_name,
+    email,
+    organisation,
+    job_title,
+    category,
+    mode,
+    workshops=(),
+    accept_waiting_list=False,
+    phone="",
+    lunch=False,
+    dietary_requirements="",
+    reduced_mobility=False,
+    hearing_loop=False,
+    access_needs="",
+    wants_news=False,
+    by_organiser=False,
+    now=None,
+):
+    """Register ``email`` to ``stop``; returns ``(registration, created)``.
+
+    Registering again with the same e-mail (any case) creates nothing: the existing
+    registration's holder is sent their management link, and ``created`` is False.
+    ``by_organiser``: a registration taken by phone, accepted until the day is over.
+    """
+    now = now or timezone.now()
+    stop = seats.lock_stop(stop)
+    seats.check_open(stop, now, by_organiser=by_organiser)
+    existing = Registration.objects.active().filter(stop=stop, email__iexact=email).first()
+    if existing is not None:
+        if by_organiser:
+            raise EmailTaken()
+        emails.send_existing_registration(existing)
+        return existing, False
+    workshops = seats.check_workshops(stop, mode, workshops)
+
+    status, waiting_since = Status.CONFIRMED, None
+    if mode == Mode.IN_PERSON and stop.seats_taken >= stop.capacity:
+        if not accept_waiting_list:
+            raise StopFull()
+        status, waiting_since = Status.WAITING, now
+    registration = Registration.objects.create(
+        stop=stop,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        organisation=organisation,
+        job_title=job_title,
+        category=category,
+        phone=phone,
+        mode=mode,
+        status=status,
+        waiting_since=waiting_since,
+        lunch=lunch,
+        dietary_requirements=dietary_requirements if lunch else "",
+        reduced_mobility=reduced_mobility,
+        hearing_loop=hearing_loop,
+        access_needs=access_needs,
+        wants_news=wants_news,
+    )
+    if registration.holds_in_person_place:
+        seats.take_stop_place(stop)
+    seats.book_workshops(registration, workshops, accept_waiting_list=accept_waiting_list, now=now)
+    emails.send_registration_received(registration)
+    seats.seats_changed(stop)
+    return registration, True
+
+
+def _editable(registration, now, by_organiser):
+    if registration.status == Status.CANCELLED:
+        raise RegistrationCancelled()
+    seats.check_open(registration.stop, now, by_organiser=by_organiser, message=CHANGES_CLOSED)
+
+
+@transaction.atomic
+def change_workshops(
+    *, registration, workshops, accept_waiting_list=False, by_organiser=False, now=None
+):
+    """Replace the registration's workshop choices; freed seats go to those waiting."""
+    now = now or timezone.now()
+    registration = seats.lock_for_change(registration)
+    stop = registration.stop
+    _editable(registration, now, by_organiser)
+    workshops = seats.check_workshops(stop, registration.mode, workshops)
+    chosen = {workshop.pk for workshop in workshops}
+    current = {booking.session_id: booking for booking in registration.bookings.all()}
+    if chosen == set(current):
+        return registration
+    seats.drop_bookings([booking for pk, booking in current.items() if pk not in chosen])
+    seats.book_workshops(
+        registration,
+        [workshop for workshop in workshops if workshop.pk not in current],
+        accept_waiting_list=accept_waiting_list,
+        now=now,
+    )
+    emails.send_registration_changed(registration)
+    seats.settle(stop, now)
+    return registration
+
+
+@transaction.atomic
+def switch_mode(*, registration, mode, accept_waiting_list=False, by_organiser=False, now=None):
+    """Move between in-person and online attendance."""
+    now = now or timezone.now()
+    registration = seats.lock_for_change(registration)
+    stop = registration.stop
+    _editable(registration, now, by_organiser)
+    if mode == registration.mode:
+        return registration
+    if mode == Mode.ONLINE:
+        seats.release(registration, stop)
+        registration.status, registration.waiting_since = Status.CONFIRMED, None
+    elif stop.seats_taken < stop.capacity:
+        registration.status = Status.CONFIRMED
+        seats.take_stop_place(stop)
+    elif accept_waiting_list:
+        registration.status, registration.waiting_since = Status.WAITING, now
+    else:
+        raise StopFull()
+    registration.mode = mode
+    registration.save(update_fields=["mode", "status", "waiting_since", "updated_at"])
+    emails.send_registration_changed(registration)
+    seats.settle(stop, now)
+    return registration
+
+
+@transaction.atomic
+def update_details(*, registration, **details):
+    """Change the registrant's details (not the e-mail, which identifies them)."""
+    unknown = set(details) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    registration = seats.lock_registration(registration)
+    if registration.status == Status.CANCELLED:
+        raise RegistrationCancelled()
+    changed = [name for name, value in details.items() if getattr(registration, name) != value]
+    for name, value in details.items():
+        setattr(registration, name, value)
+    if not registration.lunch and registration.dietary_requirements:
+        registration.dietary_requirements = ""
+        changed.append("dietary_requirements")
+    registration.full_clean(exclude=["stop"])
+    if changed:
+        registration.save(update_fields=[*set(changed), "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def change_email(*, registration, email, now=None):
+    """An organiser corrects the e-mail address; the new address gets the management link."""
+    now = now or timezone.now()
+    registration = seats.lock_for_change(registration)
+    _editable(registration, now, by_organiser=True)
+    if email.lower() == registration.email.lower():
+        return registration
+    taken = (
+        Registration.objects.active()
+        .filter(stop=registration.stop, email__iexact=email)
+        .exclude(pk=registration.pk)
+    )
+    if taken.exists():
+        raise EmailTaken()
+    registration.email = email
+    registration.full_clean(exclude=["stop"])
+    registration.save(update_fields=["email", "updated_at"])
+    emails.send_fresh_link(registration)
+    return registration

@@ -1,0 +1,24 @@
+"""Retention: what the privacy notice promises is deleted when it says."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Registration, WorkshopBooking
+
+RETENTION_DAYS = 365  # the privacy page promises twelve months after the day
+
+
+@transaction.atomic
+def purge_old_registrations(*, today=None):
+    """Delete registrations of days that ended more than twelve months ago; returns the count.
+
+    The days are over: no seat is freed and nobody waits any more.
+    """
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=RETENTION_DAYS)
+    old = Registration.objects.filter(stop__date__lt=cutoff)
+    WorkshopBooking.objects.filter(registration__in=old).delete()
+    count, _deleted = old.delete()
+    return count

@@ -1,0 +1,174 @@
+"""Seat bookkeeping shared by the registration services: locks, counters, waiting lists.
+
+Every service locks the stop's row first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
+serialises write transactions with ``BEGIN IMMEDIATE``), then the rows of the workshops
+concerned, always in that order so that two transactions never wait on each other. Seats are
+counted in ``Stop.seats_taken`` and ``Session.seats_taken``, which database check constraints
+keep within capacity; ``recount_seats`` rebuilds them from the rows, and
+``manage.py check_seats`` reports any drift.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import RegistrationState, Session, Stop, more_than_one_per_slot
+from events.page_cache import seats_changed
+
+from .. import emails, selectors
+from ..models import Registration, WorkshopBooking
+from .errors import InvalidWorkshopChoice, RegistrationClosed, WorkshopFull
+
+Mode = Registration.Mode
+Status = Registration.Status
+
+
+def _for_update(queryset):
+    """Row locks; a seam for the tests' negative control, which takes them away."""
+    return queryset.select_for_update()
+
+
+def lock_stop(stop):
+    return _for_update(Stop.objects).get(pk=stop.pk)
+
+
+def lock_registration(registration):
+    return _for_update(Registration.objects).get(pk=registration.pk)
+
+
+def lock_for_change(registration):
+    """Lock the registration's stop, then the registration; returns the fresh registration."""
+    stop = lock_stop(registration.stop)
+    registration = lock_registration(registration)
+    registration.stop = stop
+    return registration
+
+
+def check_open(stop, now, *, by_organiser=False, message=None):
+    """Attendees act while registration is open; organisers until the day is over."""
+    if by_organiser:
+        if stop.is_public and timezone.localdate(now) <= stop.date:
+            return
+        raise RegistrationClosed(_("This day is over: its registrations can no longer change."))
+    if stop.registration_window(now) != RegistrationState.OPEN:
+        raise RegistrationClosed(message)
+
+
+def check_workshops(stop, mode, workshops):
+    """The chosen workshops, checked against the stop's rules; raises InvalidWorkshopChoice."""
+    workshops = list(workshops)
+    for workshop in workshops:
+        if workshop.stop_id != stop.pk or workshop.kind != Session.Kind.WORKSHOP:
+            raise InvalidWorkshopChoice()
+    if workshops and mode != Mode.IN_PERSON:
+        raise InvalidWorkshopChoice(
+            _("Workshops are held in person only: choose in-person attendance to take part.")
+        )
+    if len({w.pk for w in workshops}) != len(workshops) or more_than_one_per_slot(
+        workshops, Session.objects.filter(stop=stop).workshops()
+    ):
+        raise InvalidWorkshopChoice(_("Choose at most one workshop per time slot."))
+    return workshops
+
+
+def take_stop_place(stop):
+    Stop.objects.filter(pk=stop.pk).update(seats_taken=F("seats_taken") + 1)
+    stop.seats_taken += 1
+
+
+def free_stop_place(stop):
+    Stop.objects.filter(pk=stop.pk).update(seats_taken=F("seats_taken") - 1)
+    stop.seats_taken -= 1
+
+
+def book_workshops(registration, workshops, *, accept_waiting_list, now):
+    """Seat the registration in each workshop, or put it on the workshop's waiting list."""
+    sessions = _for_update(Session.objects.filter(pk__in=[w.pk for w in workshops]).order_by("pk"))
+    for session in sessions:
+        if registration.holds_in_person_place and session.seats_taken < session.capacity:
+            WorkshopBooking.objects.create(
+                registration=registration, session=session, status=WorkshopBooking.Status.CONFIRMED
+            )
+            Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+        elif registration.status == Status.WAITING or accept_waiting_list:
+            WorkshopBooking.objects.create(
+                registration=registration,
+                session=session,
+                status=WorkshopBooking.Status.WAITING,
+                waiting_since=now,
+            )
+        else:
+            raise WorkshopFull(session)
+
+
+def drop_bookings(bookings):
+    """Delete bookings, freeing their seats; returns the ids of the workshops concerned."""
+    session_ids = []
+    for booking in bookings:
+        if booking.status == WorkshopBooking.Status.CONFIRMED:
+            Session.objects.filter(pk=booking.session_id).update(seats_taken=F("seats_taken") - 1)
+        session_ids.append(booking.session_id)
+        booking.delete()
+    return session_ids
+
+
+def release(registration, stop):
+    """Free the registration's place and workshop seats (the stop is locked)."""
+    if registration.holds_in_person_place:
+        free_stop_place(stop)
+    drop_bookings(list(registration.bookings.all()))
+
+
+def _fill(stop, now):
+    """Give every free place of the (locked) stop and its workshops to those waiting.
+
+    Returns the registrations that got a place or a workshop seat.
+    """
+    promoted = {}
+    free = stop.capacity - stop.seats_taken
+    if free > 0:
+        waiting = _for_update(Registration.objects.filter(stop=stop).waiting_in_line())[:free]
+        for registration in waiting:
+            registration.status = Status.CONFIRMED
+            registration.waiting_since = None
+            registration.save(update_fields=["status", "waiting_since", "updated_at"])
+            take_stop_place(stop)
+            promoted[registration.pk] = registration
+    workshops = _for_update(Session.objects.filter(stop=stop).workshops().order_by("pk"))
+    for session in workshops:
+        free = session.capacity - session.seats_taken
+        if free <= 0:
+            continue
+        for booking in session.bookings.waiting_in_line().select_related("registration")[:free]:
+            booking.status = WorkshopBooking.Status.CONFIRMED
+            booking.waiting_since = None
+            booking.save(update_fields=["status", "waiting_since", "updated_at"])
+            Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+            promoted.setdefault(booking.registration_id, booking.registration)
+    for registration in promoted.values():
+        emails.send_promotion(registration)
+    return list(promoted.values())
+
+
+def settle(stop, now):
+    """After seats were freed or added: seat those waiting, and refresh the cached pages."""
+    promoted = _fill(stop, now)
+    seats_changed(stop)
+    return promoted
+
+
+@transaction.atomic
+def recount_seats(*, stop):
+    """Rebuild the stop's and its workshops' seat counters from the rows; returns the drift.
+
+    The drift is ``[(label, stored, counted), ...]`` for each counter that was wrong.
+    """
+    stop = lock_stop(stop)
+    workshops = list(_for_update(Session.objects.filter(stop=stop).workshops().order_by("pk")))
+    drift = selectors.seat_drift(stop, workshops)
+    for obj, _label, _stored, counted in drift:
+        type(obj).objects.filter(pk=obj.pk).update(seats_taken=counted)
+    if drift:
+        seats_changed(stop)
+    return [(label, stored, counted) for _obj, label, stored, counted in drift]
