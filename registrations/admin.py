@@ -2,6 +2,10 @@
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,17 +32,6 @@ extensions.stop_links += [
 ]
 # A capacity raised in the programme's admin gives the new places to those waiting.
 extensions.after_programme_saved.append(lambda stop: services.promote_waiting_lists(stop=stop))
-
-
-class WorkshopBookingInline(admin.TabularInline):
-    model = WorkshopBooking
-    extra = 0
-    fields = ["session", "status", "waiting_since"]
-    readonly_fields = ["session", "status", "waiting_since"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False  # seats change only through the registration services
 
 
 class WorkshopFilter(admin.SimpleListFilter):
@@ -93,14 +86,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         "stop",
         "status",
         "waiting_since",
+        "bookings_summary",
         "cancelled_at",
         "checked_in_at",
         "walk_in",
     ]
-    inlines = [WorkshopBookingInline]
     list_per_page = 50
     show_full_result_count = False
-    actions = ["cancel", "promote", "resend_confirmation", "mark_checked_in"]
+    actions = ["cancel", "erase", "promote", "resend_confirmation", "mark_checked_in"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = RegistrationChangeForm if obj else RegistrationAddForm
@@ -111,21 +104,28 @@ class RegistrationAdmin(admin.ModelAdmin):
         form = RegistrationChangeForm if obj else RegistrationAddForm
         fields = [*form.base_fields]
         if obj:
-            fields = ["stop", *fields, "status", "waiting_since", "cancelled_at"]
-            fields += ["checked_in_at", "walk_in"]
+            fields = ["stop", *fields, *self.readonly_fields[1:]]
         return [(None, {"fields": fields})]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
 
-    def get_inlines(self, request, obj):
-        return self.inlines if obj else []
-
     def save_model(self, request, obj, form, change):
         """Nothing to save: the form applied the change through the services."""
 
     def save_related(self, request, form, formsets, change):
-        """Bookings are written by the services; the inline is read-only."""
+        """Bookings are written by the services."""
+
+    @admin.display(description=_("workshop bookings"))
+    def bookings_summary(self, registration):
+        def since(booking):
+            if not booking.waiting_since:
+                return ""
+            return f" ({date_format(localtime(booking.waiting_since), 'SHORT_DATETIME_FORMAT')})"
+
+        bookings = registration.bookings.select_related("session")
+        rows = ((b.session.title, b.get_status_display(), since(b)) for b in bookings)
+        return format_html_join(mark_safe("<br>"), "{} – {}{}", rows) or "—"
 
     def delete_model(self, request, obj):
         services.delete_registration(registration=obj)
@@ -156,14 +156,16 @@ class RegistrationAdmin(admin.ModelAdmin):
         done = 0
         for registration in queryset.select_related("stop"):
             try:
-                service(registration=registration)
+                changed = service(registration=registration)
             except services.RegistrationError as error:
                 self.message_user(
                     request, f"{registration.full_name} : {error.message}", messages.WARNING
                 )
             else:
                 done += 1
-                log_change(request.user, registration, log_message)
+                # The service's own copy: an erased registration no longer has a name to log.
+                logged = changed if isinstance(changed, Registration) else registration
+                log_change(request.user, logged, log_message)
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
 
@@ -177,6 +179,19 @@ class RegistrationAdmin(admin.ModelAdmin):
             services.cancel_registration,
             lambda n: ngettext("%d registration cancelled.", "%d registrations cancelled.", n) % n,
             _("Cancelled by an organiser."),
+        )
+
+    @admin.action(
+        description=_("Erase on request (cancels, frees the places, anonymises)"),
+        permissions=["change"],
+    )
+    def erase(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.erase_registration,
+            lambda n: ngettext("%d registration erased.", "%d registrations erased.", n) % n,
+            _("Erased on request: cancelled and anonymised."),
         )
 
     @admin.action(description=_("Promote from the waiting list"), permissions=["change"])

@@ -27,7 +27,11 @@ def _stop_for(request, admin_site, stop_id, permission):
 def dashboard(request, stop_id, admin_site):
     stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
     figures = selectors.stop_dashboard(stop)
-    context.update(figures=figures, title=_("Dashboard: %(stop)s") % {"stop": stop})
+    context.update(
+        figures=figures,
+        seat_drift=selectors.stops_seat_drift([stop]).get(stop, []),
+        title=_("Dashboard: %(stop)s") % {"stop": stop},
+    )
     return TemplateResponse(request, "admin/registrations/dashboard.html", context)
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from events.models import Session
+from events.models import Session, Stop
 
 from .models import Registration, WorkshopBooking
 
@@ -154,7 +154,7 @@ def seat_drift(stop, workshops):
 def stops_seat_drift(stops):
     """``{stop: [(label, stored, counted), ...]}`` for the stops whose counters drifted."""
     report = {}
-    for stop in stops:
+    for stop in Stop.objects.filter(pk__in=[stop.pk for stop in stops]).order_by("date", "pk"):
         workshops = list(Session.objects.filter(stop=stop).workshops().order_by("pk"))
         drift = seat_drift(stop, workshops)
         if drift:

@@ -5,7 +5,7 @@ these functions. Each runs in one transaction that locks the stop's row first (s
 ``seats``); e-mails leave once the transaction has committed. Modules by subject:
 
 - ``registration``: register, change workshops, switch attendance, details, e-mail;
-- ``cancellation``: cancel, delete, promote from the waiting lists;
+- ``cancellation``: cancel, delete, erase, promote from the waiting lists;
 - ``desk``: check-in and walk-ins on the day;
 - ``messaging``: organisers' messages; ``retention``: the purge the privacy notice promises;
 - ``seats``: locks, counters, waiting lists, and ``recount_seats``.
@@ -14,6 +14,7 @@ these functions. Each runs in one transaction that locks the stop's row first (s
 from .cancellation import (
     cancel_registration,
     delete_registration,
+    erase_registration,
     promote_registration,
     promote_waiting_lists,
     resend_confirmation,
@@ -51,6 +52,7 @@ __all__ = [
     "change_workshops",
     "check_in",
     "delete_registration",
+    "erase_registration",
     "message_registrants",
     "promote_registration",
     "promote_waiting_lists",

@@ -1,5 +1,7 @@
 """Cancelling, deleting and promoting: the ways a place is freed or given."""
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,39 @@ def delete_registration(*, registration, now=None):
     """
     registration = cancel_registration(registration=registration, notify=False, now=now)
     registration.delete()
+
+
+ANONYMISED = "—"
+
+
+@transaction.atomic
+def erase_registration(*, registration, now=None):
+    """An erasure request: cancel (seats freed, waiting list promoted), then anonymise.
+
+    The row stays, without anything that identifies the person or their health, so that the
+    day's figures hold; the admin history stops naming them.
+    """
+    registration = cancel_registration(registration=registration, notify=False, now=now)
+    Registration.objects.filter(pk=registration.pk).update(
+        first_name=ANONYMISED,
+        last_name=ANONYMISED,
+        email="",
+        phone="",
+        organisation="",
+        job_title="",
+        dietary_requirements="",
+        reduced_mobility=False,
+        hearing_loop=False,
+        access_needs="",
+        wants_news=False,
+        updated_at=timezone.now(),
+    )
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk),
+    ).update(object_repr=ANONYMISED)
+    registration.refresh_from_db()
+    return registration
 
 
 @transaction.atomic

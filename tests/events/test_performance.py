@@ -5,6 +5,7 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from events.models import Session, Stop
@@ -239,3 +240,59 @@ def test_cached_pages_are_served_compressed_to_browsers_that_ask(client, cached_
     assert gzip.decompress(compressed.content) == plain.content
     assert "Accept-Encoding" in compressed["Vary"]
     assert len(compressed.content) < len(plain.content) / 3
+
+
+# --- Writes that bypass model signals, and deploys ----------------------------------------
+
+
+def test_cache_follows_bulk_writes_that_send_no_signal(client, cached_stop):
+    Session.objects.filter(stop=cached_stop).update(title="Titre mis à jour en masse")
+    assert "Titre mis à jour en masse" in page_of(client, cached_stop)
+
+    Session.objects.bulk_create([SessionFactory.build(stop=cached_stop, title="Créée en masse")])
+    assert "Créée en masse" in page_of(client, cached_stop)
+
+    speaker = Speaker.objects.filter(session_speakers__session__stop=cached_stop).first()
+    speaker.job_title = "Fonction en masse"
+    Speaker.objects.bulk_update([speaker], ["job_title"])
+    assert "Fonction en masse" in page_of(client, cached_stop)
+
+
+def test_a_seat_counter_update_alone_does_not_invalidate_other_pages(client, cached_stop):
+    from events.page_cache import SITE, versions
+
+    before = versions(SITE)
+    Stop.objects.filter(pk=cached_stop.pk).update(seats_taken=1)
+
+    assert versions(SITE) == before
+
+
+def test_a_new_release_renders_the_cached_pages_again(client, cached_stop):
+    with connection.cursor() as cursor:  # a write no mechanism sees (raw SQL)
+        cursor.execute(
+            "UPDATE events_stop SET title = %s WHERE id = %s",
+            ["Titre du déploiement", cached_stop.pk],
+        )
+
+    assert "Titre du déploiement" not in page_of(client, cached_stop)  # same release: cached
+    with mock.patch("events.page_cache.release_id", return_value="next-release"):
+        assert "Titre du déploiement" in page_of(client, cached_stop)
+
+
+def test_release_id_comes_from_the_environment_then_the_static_manifest(settings, tmp_path):
+    from intercotour.release import release_id
+
+    settings.RELEASE_ID, settings.STATIC_ROOT = "", tmp_path
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.1.css"}}')
+    release_id.cache_clear()
+    from_manifest = release_id()
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.2.css"}}')
+    release_id.cache_clear()
+    after_new_static = release_id()
+    settings.RELEASE_ID = "git-4f2a9c1"
+    release_id.cache_clear()
+    from_environment = release_id()
+    release_id.cache_clear()
+
+    assert len({from_manifest, after_new_static}) == 2
+    assert from_environment == "git-4f2a9c1"

@@ -315,3 +315,73 @@ def test_organisers_send_the_link_from_the_admin(
 
     assert [m.to for m in mail.outbox] == [["jp.clement@example.org"]] * 2
     assert Session.objects.exists()
+
+
+# --- Archived programmes stay as printed --------------------------------------------------
+
+
+def speaker_line(client, slug, speaker):
+    page = text_of(client.get(f"/{slug}/"))
+    start = page.index(speaker.full_name)
+    return page[start : start + 120]
+
+
+def test_a_profile_change_updates_upcoming_programmes_not_days_over(
+    signed_in, clement, client, demo_stop
+):
+    printed = speaker_line(client, demo_stop.slug, clement)
+    assert clement.job_title in printed
+
+    signed_in.post(
+        "/espace-intervenant/profil/",
+        profile_data(job_title="Directeur de l’innovation", organisation="Région Occitanie"),
+    )
+
+    assert speaker_line(client, demo_stop.slug, clement) == printed
+    upcoming = speaker_line(client, DEMO_COPY_SLUG, clement)
+    assert "Directeur de l’innovation, Région Occitanie" in upcoming
+
+
+def test_an_organisers_profile_edit_keeps_days_over_as_printed(admin_client, clement, demo_stop):
+    printed = speaker_line(admin_client, demo_stop.slug, clement)
+    url = reverse("admin:speakers_speaker_change", args=[clement.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields if name != "photo"}
+    data["show_photo"] = "on"
+    data["job_title"] = "Consultant indépendant"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert speaker_line(admin_client, demo_stop.slug, clement) == printed
+    assert "Consultant indépendant" in speaker_line(admin_client, DEMO_COPY_SLUG, clement)
+
+
+# --- The form guard (rate limit and honeypot) -----------------------------------------------
+
+
+def test_a_bot_filling_the_honeypot_gets_the_same_answer_and_no_link(
+    client, clement, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        bot = client.post(HOME, {"email": clement.email, "website": "http://spam.example"})
+        person = client.post(HOME, {"email": clement.email, "website": ""})
+
+    assert text_of(bot) == text_of(person)
+    assert len(mail.outbox) == 1
+    assert clement.sign_in_nonce == Speaker.objects.get(pk=clement.pk).sign_in_nonce
+
+
+def test_sign_in_requests_are_rate_limited_in_french(
+    client, clement, settings, django_capture_on_commit_callbacks
+):
+    settings.REGISTRATION_RATE_LIMIT = "2/m"
+    for _ in range(2):
+        client.post(HOME, {"email": "inconnu@example.org"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(HOME, {"email": clement.email})
+
+    assert response.status_code == 429
+    assert "Trop d’envois depuis votre connexion" in text_of(response)
+    assert mail.outbox == []
