@@ -72,7 +72,8 @@ class StopQuerySet(models.QuerySet):
 
 
 RESERVED_SLUGS = {"admin", "i18n", "intervenants", "accessibilite", "confidentialite", "static",
-                  "media", "espace-intervenant", "inscription", "healthz", "langue"}  # fmt: skip
+                  "media", "espace-intervenant", "inscription", "healthz", "langue",
+                  "tournee"}  # fmt: skip
 
 
 def validate_stop_slug(value):
