@@ -242,3 +242,31 @@ def test_line_up_order_is_kept_in_the_session_calendar(client):
 
     description = str(event["description"])
     assert description.index("Premier") < description.index("Second")
+
+
+# --- Fixed number of queries --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stops", [2, 30])
+def test_tour_feed_query_count_does_not_grow(client, django_assert_num_queries, stops):
+    tour = TourFactory()
+    StopFactory.create_batch(stops, tour=tour)
+
+    with django_assert_num_queries(1):
+        body = client.get(f"/tournee/{tour.slug}/programme.ics").content
+
+    assert body.count(b"BEGIN:VEVENT") == stops
+
+
+@pytest.mark.parametrize("speakers", [1, 30])
+def test_session_calendar_query_count_does_not_grow(client, django_assert_num_queries, speakers):
+    session = SessionFactory()
+    for _ in range(speakers):
+        SessionSpeakerFactory(session=session)
+
+    # The session with its stop, its line-up, the line-up's speakers.
+    with django_assert_num_queries(3):
+        response = client.get(f"/{session.stop.slug}/programme/{session.pk}.ics")
+
+    description = str(parse(response).walk("VEVENT")[0]["description"])
+    assert description.count("Directrice du numérique") == speakers
