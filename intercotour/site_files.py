@@ -1,7 +1,7 @@
 """Files the web expects at the root of a site: sitemap.xml, robots.txt, favicon.ico."""
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
@@ -27,5 +27,8 @@ def robots_txt(request):
 
 
 def favicon(request):
-    """Browsers and feed readers ask for /favicon.ico whatever the page says."""
-    return HttpResponsePermanentRedirect(static("favicon.ico"))
+    """Browsers and feed readers ask for /favicon.ico whatever the page says.
+
+    A temporary redirect: the static name changes (hashed) when the icon does.
+    """
+    return HttpResponseRedirect(static("favicon.ico"))
