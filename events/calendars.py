@@ -15,19 +15,11 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vDuration
 
+from .addresses import absolute
+
 # How often subscribed calendars should fetch the feed again (RFC 7986 and its Apple/Outlook
 # predecessor): a programme changes a few times a week at most.
 REFRESH_INTERVAL = datetime.timedelta(hours=6)
-
-
-def absolute(path):
-    """The public address of a path of the site, from ``SITE_URL``."""
-    return settings.SITE_URL + path
-
-
-def webcal(path):
-    """The ``webcal://`` address of a calendar feed: the same path, served over http(s)."""
-    return "webcal://" + absolute(path).split("://", 1)[1]
 
 
 def session_location(session, stop):

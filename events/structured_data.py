@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from .calendars import absolute
+from .addresses import absolute
 
 SCHEMA = "https://schema.org/"
 SHARE_IMAGE = "img/share.png"

@@ -4,7 +4,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
-from events import calendars, structured_data
+from events import addresses, structured_data
 
 register = template.Library()
 
@@ -12,18 +12,18 @@ register = template.Library()
 @register.filter
 def absolute(path):
     """``/x/`` → ``https://site/x/``, from ``SITE_URL``, whatever host the page was asked on."""
-    return calendars.absolute(path)
+    return addresses.absolute(path)
 
 
 @register.filter
 def webcal(path):
     """``/x.ics`` → ``webcal://site/x.ics``: calendar apps subscribe to it."""
-    return calendars.webcal(path)
+    return addresses.webcal(path)
 
 
 @register.simple_tag
 def absolute_static(path):
-    return calendars.absolute(static(path))
+    return addresses.absolute(static(path))
 
 
 @register.simple_tag
