@@ -71,7 +71,8 @@ class StopQuerySet(ContentQuerySet):
 
 
 RESERVED_SLUGS = {"admin", "i18n", "intervenants", "accessibilite", "confidentialite", "static",
-                  "media", "espace-intervenant", "inscription", "healthz", "langue"}  # fmt: skip
+                  "media", "espace-intervenant", "inscription", "healthz", "langue",
+                  "tournee"}  # fmt: skip
 
 
 def validate_stop_slug(value):

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from icalendar import Event
 
-from events.calendars import new_calendar, session_event
+from events.calendars import calendar_bytes, new_calendar, session_event
 
 
 def registration_calendar(registration):
@@ -31,5 +31,4 @@ def registration_calendar(registration):
     calendar.add_component(day)
     for booking in registration.bookings.select_related("session").filter(status="confirmed"):
         calendar.add_component(session_event(booking.session, stop, url))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return calendar_bytes(calendar)
