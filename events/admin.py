@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from intercotour.images import SafeImageField
 from registrations import admin_views
 from registrations.services import promote_waiting_lists
 from speakers.admin import SessionSpeakerInline
@@ -215,7 +216,11 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    # Logos are checked from their header before any decoding (see intercotour.images).
+    formfield_overrides = {
+        **URL_FIELDS_ASSUME_HTTPS,
+        models.ImageField: {"form_class": SafeImageField},
+    }
     list_display = ["name", "kind", "url"]
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_filter = ["kind"]
     search_fields = ["name"]

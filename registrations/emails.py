@@ -99,7 +99,13 @@ def send_message_to(recipients, *, subject, body):
     from django.core.mail import EmailMessage, get_connection
 
     sent = failed = 0
-    with get_connection() as connection:
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:  # noqa: BLE001 - mail server down: nothing sent, the organiser is told
+        logger.exception("Mail server unreachable: organisers' message “%s” not sent.", subject)
+        return 0, recipients.count()
+    with connection:
         for registration in recipients.iterator(chunk_size=500):
             message = EmailMessage(
                 subject=f"[IntercoTOUR] {subject}",

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
+from intercotour.images import check_image
 from registrations.forms import AccessibleErrorsMixin
 
 from .models import Speaker
@@ -37,15 +37,7 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
             return None
         if photo.size > PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("The photo is too large: 2 MB at most."))
-        try:
-            with Image.open(photo) as image:
-                image_format = image.format
-                image.verify()
-        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-            raise forms.ValidationError(_("This file is not a JPEG, PNG or WebP image.")) from None
-        if image_format not in PHOTO_FORMATS:
-            raise forms.ValidationError(_("This file is not a JPEG, PNG or WebP image."))
-        photo.seek(0)
+        check_image(photo, formats=PHOTO_FORMATS)
         return photo
 
     def _post_clean(self):

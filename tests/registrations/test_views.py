@@ -370,8 +370,8 @@ def test_personal_calendar_download(client, registration, workshops):
 
 @pytest.mark.parametrize(
     "token",
-    ["nimportequoi", "WzEsImFiYyJd:1abc:forged", "%00", "a" * 500],
-)
+    ["nimportequoi", "WzEsImFiYyJd:1abc:forged", "a" * 500],
+)  # a NUL character gets the 400 page before any view: tests/test_hostile_input.py
 def test_forged_token_gets_a_clear_page_with_a_fresh_link_form(client, registration, token):
     response = client.get(f"/inscription/{token}/")
 
