@@ -3,7 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from intercotour.readiness import readyz
+
 urlpatterns = [
+    path("readyz/", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("intervenants/", include("speakers.urls")),

@@ -32,9 +32,13 @@ def rate_limited(request, group="registrations"):
     rate = settings.REGISTRATION_RATE_LIMIT
     if not rate:
         return False
-    return is_ratelimited(
-        request, group=group, key=client_address, rate=rate, method="POST", increment=True
-    )
+    try:
+        return is_ratelimited(
+            request, group=group, key=client_address, rate=rate, method="POST", increment=True
+        )
+    except Exception:  # noqa: BLE001 - cache unreachable: fail open, registration goes on
+        logger.warning("Rate limit skipped: the cache is unreachable.", exc_info=True)
+        return False
 
 
 RATE_LIMIT_MESSAGE = gettext_lazy(
