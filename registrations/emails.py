@@ -23,6 +23,8 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
     from .models import Registration
 
     registration = Registration.objects.select_related("stop", "stop__tour").get(pk=registration.pk)
+    if not registration.email:  # a walk-in without e-mail, or an erased registration
+        return
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "registration": registration,
@@ -47,11 +49,21 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
         message.attach_alternative(html, "text/html")
         if attach_calendar:
             message.attach("intercotour.ics", registration_calendar(registration), "text/calendar")
-    deliver(message)
+    if deliver(message):
+        _log_sent(registration, template, message.subject)
+
+
+def _log_sent(registration, template, subject):
+    """A line in the person's e-mail history (see ``registrations.privacy``)."""
+    from .models import SentEmail
+
+    SentEmail.objects.create(registration=registration, template=template, subject=subject[:300])
 
 
 def deliver(message):
     """Send; a mail server failure is logged, never shown to someone whose change is saved.
+
+    Returns whether the message left.
 
     Organisers can send the e-mail again from the admin ("resend the confirmation").
     """
@@ -59,6 +71,8 @@ def deliver(message):
         message.send()
     except Exception:
         logger.exception("E-mail to %s could not be sent: %s", message.to, message.subject)
+        return False
+    return True
 
 
 def _after_commit(template, registration, **options):
@@ -118,4 +132,6 @@ def send_message_to(recipients, *, subject, body):
                 sent += message.send()
             except Exception:  # noqa: BLE001 - one bad address must not stop the others
                 failed += 1
+            else:
+                _log_sent(registration, "message", message.subject)
     return sent, failed

@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Session, Stop
 from events.page_cache import seats_changed
 
-from . import emails
+from . import emails, traces
 from .models import DETAIL_FIELDS, Registration, WorkshopBooking
 
 Mode = Registration.Mode
 Status = Registration.Status
+HEALTH_FIELDS = ["access_needs", "dietary_requirements", "reduced_mobility", "hearing_loop"]
 
 
 class RegistrationError(Exception):
@@ -344,7 +345,12 @@ def cancel_registration(*, registration, now=None):
     registration.status = Status.CANCELLED
     registration.waiting_since = None
     registration.cancelled_at = now
-    registration.save(update_fields=["status", "waiting_since", "cancelled_at", "updated_at"])
+    # Health data goes at once: nobody needs it for a cancelled registration.
+    registration.access_needs = registration.dietary_requirements = ""
+    registration.reduced_mobility = registration.hearing_loop = False
+    registration.save(
+        update_fields=["status", "waiting_since", "cancelled_at", *HEALTH_FIELDS, "updated_at"]
+    )
     emails.send_cancellation(registration)
     _settle(stop, now)
     return registration
@@ -470,6 +476,7 @@ def purge_old_registrations(*, today=None):
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=RETENTION_DAYS)
     old = Registration.objects.filter(stop__date__lt=cutoff)
+    traces.forget(old)  # their admin history lines and sessions go too
     WorkshopBooking.objects.filter(registration__in=old).delete()
     count, _deleted = old.delete()
     return count

@@ -26,6 +26,12 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
+    remove_photo = forms.BooleanField(
+        label=_("Remove my photo"),
+        required=False,
+        help_text=_("Your photo is deleted from the site for good."),
+    )
+
     class Meta:
         model = Speaker
         fields = ["job_title", "organisation", "bio", "show_photo"]

@@ -440,7 +440,7 @@ def test_privacy_page_says_what_is_kept_why_how_long_and_how_to_erase(client, db
     assert "Ce que nous conservons" in page
     assert "article 6.1.b du RGPD" in page
     assert "douze mois après la journée" in page
-    assert "Pour faire effacer vos données" in page
+    assert "effacer votre inscription (droit à l’effacement)" in page
 
 
 class BrokenMailServer:
