@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from intercotour.images import SafeImageField
+
 from .models import Contact, Partner, Session, Stop, Tour, validate_stop_slug
 from .services import duplicate_stop
 
@@ -291,7 +293,11 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    # Logos are checked from their header before any decoding (see intercotour.images).
+    formfield_overrides = {
+        **URL_FIELDS_ASSUME_HTTPS,
+        models.ImageField: {"form_class": SafeImageField},
+    }
     list_display = ["name", "kind", "url"]
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -16,9 +16,17 @@ old data in between lands under a key nobody asks for any more. A counter lost f
 shared by every process (Redis in production): a deploy check says so.
 
 On a hit a page costs one round trip to the cache and no SQL query.
+
+**Cache down.** Every cache call here goes through ``_cache_call``: when the cache cannot be
+reached, pages are rendered from the database for every request (slower, never wrong, never an
+error page) and a warning is logged at most once a minute. A counter that could not be bumped
+during the outage is bumped by this process as soon as the cache answers again, so pages cached
+before the outage are not served once it is over.
 """
 
+import contextlib
 import gzip
+import logging
 import re
 import threading
 import time
@@ -33,6 +41,8 @@ from django.utils.translation import get_language
 
 from intercotour.release import release_id
 
+logger = logging.getLogger(__name__)
+
 PAGE_CACHE_SECONDS = 24 * 3600
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 SITE = "site"
@@ -42,23 +52,67 @@ def _counter_key(name):
     return f"version:{name}"
 
 
+class CacheUnavailable(Exception):
+    """The shared cache did not answer."""
+
+
+_WARN_EVERY = 60  # seconds between two "cache unreachable" warnings
+_last_warning = [0.0]
+_unbumped = set()  # counters whose bump was lost while the cache was unreachable
+
+
+def _cache_call(operation, *args, **kwargs):
+    """``cache.<operation>(...)``; a failure raises CacheUnavailable, logged once a minute."""
+    try:
+        return getattr(cache, operation)(*args, **kwargs)
+    except ValueError:  # incr of a missing key: an answer, not a failure
+        raise
+    except Exception as error:  # noqa: BLE001 - any backend's connection error
+        now = time.monotonic()
+        if now - _last_warning[0] > _WARN_EVERY:
+            _last_warning[0] = now
+            logger.warning("Cache unreachable (%s): pages are rendered without it.", error)
+        raise CacheUnavailable from error
+
+
+def _catch_up():
+    """Bump the counters whose bump was lost during an outage (cache answering again)."""
+    for name in list(_unbumped):
+        _increment(name)  # raises CacheUnavailable while the cache is still down
+        _unbumped.discard(name)
+
+
 def versions(*names):
-    """The release and the current values of the named counters, as one string for a key."""
+    """The release and the current values of the named counters, as one string for a key.
+
+    None when the cache cannot be reached: the page is then rendered, not cached.
+    """
     keys = [_counter_key(name) for name in names]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, time.time_ns(), timeout=None)
-            found[key] = cache.get(key)
+    try:
+        _catch_up()
+        found = _cache_call("get_many", keys)
+        for key in keys:
+            if key not in found:
+                _cache_call("add", key, time.time_ns(), timeout=None)
+                found[key] = _cache_call("get", key)
+    except CacheUnavailable:
+        return None
     return ":".join([release_id(), *(str(found[key]) for key in keys)])
 
 
-def _bump(name):
+def _increment(name):
     key = _counter_key(name)
     try:
-        cache.incr(key)
+        _cache_call("incr", key)
     except ValueError:  # not in the cache: start from a value never used before
-        cache.add(key, time.time_ns(), timeout=None)
+        _cache_call("add", key, time.time_ns(), timeout=None)
+
+
+def _bump(name):
+    try:
+        _increment(name)
+    except CacheUnavailable:
+        _unbumped.add(name)
 
 
 def bump(name):
@@ -92,15 +146,31 @@ def cached_page(request, name, version, render):
     The page is compressed once, when rendered, for the browsers that accept gzip (they all
     do); it holds no secret, so compression leaks nothing (BREACH).
     """
+    if version is None:  # cache unreachable: render, keep nothing
+        html, _valid_until = render()
+        body = html.encode()
+        return _response(request, (body, gzip.compress(body, compresslevel=6), None))
     key = f"page:{name}:{get_language()}:{version}"
     now = timezone.now()
-    entry = _local.get(key) or cache.get(key)
+    entry = _local.get(key) or _cached_entry(key)
     if entry is None or (entry[2] is not None and entry[2] <= now):
         html, valid_until = render()
         body = html.encode()
         entry = (body, gzip.compress(body, compresslevel=6), valid_until)
-        cache.set(key, entry, PAGE_CACHE_SECONDS)
+        with contextlib.suppress(CacheUnavailable):
+            _cache_call("set", key, entry, PAGE_CACHE_SECONDS)
     _remember(key, entry)
+    return _response(request, entry)
+
+
+def _cached_entry(key):
+    try:
+        return _cache_call("get", key)
+    except CacheUnavailable:
+        return None
+
+
+def _response(request, entry):
     if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(entry[1])
         response["Content-Encoding"] = "gzip"

@@ -27,9 +27,13 @@ def rate_limited(request, group):
     rate = settings.REGISTRATION_RATE_LIMIT
     if not rate:
         return False
-    return is_ratelimited(
-        request, group=group, key=client_address, rate=rate, method="POST", increment=True
-    )
+    try:
+        return is_ratelimited(
+            request, group=group, key=client_address, rate=rate, method="POST", increment=True
+        )
+    except Exception:  # noqa: BLE001 - cache unreachable: fail open, the form goes on
+        logger.warning("Rate limit skipped: the cache is unreachable.", exc_info=True)
+        return False
 
 
 def form_guard(*, group, decoy):

@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from intercotour.readiness import readyz
+
 from . import site_files
 
 urlpatterns = [
+    path("readyz/", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("intervenants/", include("speakers.urls")),

@@ -41,12 +41,12 @@ class WorkshopFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         workshops = Session.objects.workshops().select_related("stop").order_by("-starts_at")
         stop = request.GET.get("stop__id__exact")
-        if stop and stop.isdigit():
+        if stop and stop.isdecimal():
             workshops = workshops.filter(stop_id=stop)
         return [(str(w.pk), f"{w.stop.city} {w.stop.date:%d/%m/%Y} – {w.title}") for w in workshops]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.filter(bookings__session_id=self.value())
         return queryset
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -121,9 +122,10 @@ def check_in(request, stop_id, admin_site):
                     )
                     return redirect(request.path)
         elif action in {"check_in", "undo"}:
-            registration = get_object_or_404(
-                Registration, pk=request.POST.get("registration"), stop=stop
-            )
+            registration_id = request.POST.get("registration", "")
+            if not registration_id.isdecimal():
+                raise Http404(_("No such registration for this day."))
+            registration = get_object_or_404(Registration, pk=int(registration_id), stop=stop)
             try:
                 if action == "check_in":
                     services.check_in(registration=registration)

@@ -1,5 +1,7 @@
 """E-mails to registrants, in French, as plain text and HTML, sent after the commit."""
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -10,6 +12,8 @@ from intercotour.mail import deliver, templated_email
 from .calendars import registration_calendar
 from .tokens import make_token
 
+logger = logging.getLogger(__name__)
+
 
 def manage_url(registration):
     return settings.SITE_URL + reverse("registrations:manage", args=[make_token(registration)])
@@ -19,6 +23,8 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
     from .models import Registration
 
     registration = Registration.objects.select_related("stop", "stop__tour").get(pk=registration.pk)
+    if not registration.email:  # a walk-in without e-mail, or an erased registration
+        return
     context = {
         "registration": registration,
         "stop": registration.stop,
@@ -35,14 +41,21 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
         with translation.override(settings.LANGUAGE_CODE):
             calendar = registration_calendar(registration)
         attachments.append(("intercotour.ics", calendar, "text/calendar"))
-    deliver(
-        templated_email(
-            f"registrations/emails/{template}",
-            context,
-            to=[registration.email],
-            attachments=attachments,
-        )
+    message = templated_email(
+        f"registrations/emails/{template}",
+        context,
+        to=[registration.email],
+        attachments=attachments,
     )
+    if deliver(message):
+        _log_sent(registration, template, message.subject)
+
+
+def _log_sent(registration, template, subject):
+    """A line in the person's e-mail history (see ``registrations.privacy``)."""
+    from .models import SentEmail
+
+    SentEmail.objects.create(registration=registration, template=template, subject=subject[:300])
 
 
 def _after_commit(template, registration, **options):
@@ -83,7 +96,13 @@ def send_message_to(recipients, *, subject, body):
     from django.core.mail import EmailMessage, get_connection
 
     sent = failed = 0
-    with get_connection() as connection:
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:  # noqa: BLE001 - mail server down: nothing sent, the organiser is told
+        logger.exception("Mail server unreachable: organisers' message “%s” not sent.", subject)
+        return 0, recipients.count()
+    with connection:
         for registration in recipients.iterator(chunk_size=500):
             message = EmailMessage(
                 subject=f"[IntercoTOUR] {subject}",
@@ -96,4 +115,6 @@ def send_message_to(recipients, *, subject, body):
                 sent += message.send()
             except Exception:  # noqa: BLE001 - one bad address must not stop the others
                 failed += 1
+            else:
+                _log_sent(registration, "message", message.subject)
     return sent, failed

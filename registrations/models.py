@@ -200,3 +200,28 @@ class WorkshopBooking(TimestampedModel):
 
     def __str__(self):
         return f"{self.registration} – {self.session.title}"
+
+
+class SentEmail(models.Model):
+    """One e-mail sent to a registrant: which one and when (for the person's data export).
+
+    The body is not kept: it is rebuilt from the templates and the registration.
+    """
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="sent_emails",
+    )
+    template = models.CharField(_("kind of e-mail"), max_length=50)
+    subject = models.CharField(_("subject"), max_length=300)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail sent")
+        verbose_name_plural = _("e-mails sent")
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self):
+        return f"{self.template} – {self.sent_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "registrations"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("inscription/<str:token>/coordonnees/", views.change_details, name="change_details"),
     path("inscription/<str:token>/annulation/", views.cancel, name="cancel"),
     path("inscription/<str:token>/agenda.ics", views.personal_calendar, name="calendar"),
+    path("inscription/<str:token>/mes-donnees.json", privacy_views.download_data, name="my_data"),
+    path("inscription/<str:token>/effacement/", privacy_views.erase, name="erase"),
     path("<slug:slug>/inscription/", views.register, name="register"),
     path("<slug:slug>/inscription/merci/", views.received, name="received"),
 ]

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from intercotour.accessible_forms import AccessibleErrorsMixin
+from intercotour.images import check_image
 
 from .models import Speaker
 
@@ -29,6 +29,12 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
+    remove_photo = forms.BooleanField(
+        label=_("Remove my photo"),
+        required=False,
+        help_text=_("Your photo is deleted from the site for good."),
+    )
+
     class Meta:
         model = Speaker
         fields = ["job_title", "organisation", "bio", "show_photo"]
@@ -40,15 +46,7 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
             return None
         if photo.size > PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("The photo is too large: 2 MB at most."))
-        try:
-            with Image.open(photo) as image:
-                image_format = image.format
-                image.verify()
-        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-            raise forms.ValidationError(_("This file is not a JPEG, PNG or WebP image.")) from None
-        if image_format not in PHOTO_FORMATS:
-            raise forms.ValidationError(_("This file is not a JPEG, PNG or WebP image."))
-        photo.seek(0)
+        check_image(photo, formats=PHOTO_FORMATS)
         return photo
 
     def _post_clean(self):

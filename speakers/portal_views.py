@@ -145,6 +145,7 @@ def profile(request, speaker):
                 organisation=form.cleaned_data["organisation"],
                 show_photo=form.cleaned_data["show_photo"],
                 photo=form.cleaned_data["photo"],
+                remove_photo=form.cleaned_data["remove_photo"],
             )
             messages.success(request, _("Your profile has been updated."))
             return redirect("speaker_portal:profile")

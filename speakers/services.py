@@ -82,8 +82,13 @@ def resized_photo(upload):
 
 
 @transaction.atomic
-def update_profile(*, speaker, bio, job_title, organisation, show_photo, photo=None):
-    """The speaker's own changes; visible at once on the site, logged in the admin history."""
+def update_profile(
+    *, speaker, bio, job_title, organisation, show_photo, photo=None, remove_photo=False
+):
+    """The speaker's own changes; visible at once on the site, logged in the admin history.
+
+    ``remove_photo`` deletes the current photo, file included (a new ``photo`` wins over it).
+    """
     changed = [
         name
         for name, value in [
@@ -106,6 +111,11 @@ def update_profile(*, speaker, bio, job_title, organisation, show_photo, photo=N
         changed.append("photo")
         if old:
             transaction.on_commit(lambda: speaker.photo.storage.delete(old))
+    elif remove_photo and speaker.photo:
+        old, storage = speaker.photo.name, speaker.photo.storage
+        speaker.photo = ""
+        changed.append("photo")
+        transaction.on_commit(lambda: storage.delete(old))
     speaker.full_clean()
     speaker.save()
     if changed:

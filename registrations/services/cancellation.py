@@ -1,17 +1,16 @@
 """Cancelling, deleting and promoting: the ways a place is freed or given."""
 
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import emails
+from .. import emails, traces
 from ..models import Registration
 from . import seats
 from .errors import NoFreePlace, RegistrationError
 
 Status = Registration.Status
+HEALTH_FIELDS = ["access_needs", "dietary_requirements", "reduced_mobility", "hearing_loop"]
 
 
 @transaction.atomic
@@ -26,7 +25,12 @@ def cancel_registration(*, registration, notify=True, now=None):
     registration.status = Status.CANCELLED
     registration.waiting_since = None
     registration.cancelled_at = now
-    registration.save(update_fields=["status", "waiting_since", "cancelled_at", "updated_at"])
+    # Health data goes at once: nobody needs it for a cancelled registration.
+    registration.access_needs = registration.dietary_requirements = ""
+    registration.reduced_mobility = registration.hearing_loop = False
+    registration.save(
+        update_fields=["status", "waiting_since", "cancelled_at", *HEALTH_FIELDS, "updated_at"]
+    )
     if notify:
         emails.send_cancellation(registration)
     seats.settle(stop, now)
@@ -43,7 +47,20 @@ def delete_registration(*, registration, now=None):
     registration.delete()
 
 
-ANONYMISED = "—"
+# What replaces the identifying fields (and health data) of an erased registration.
+ANONYMOUS = {
+    "first_name": "—",
+    "last_name": "Anonyme",
+    "email": "",
+    "phone": "",
+    "organisation": "",
+    "job_title": "",
+    "dietary_requirements": "",
+    "access_needs": "",
+    "reduced_mobility": False,
+    "hearing_loop": False,
+    "wants_news": False,
+}
 
 
 @transaction.atomic
@@ -51,27 +68,13 @@ def erase_registration(*, registration, now=None):
     """An erasure request: cancel (seats freed, waiting list promoted), then anonymise.
 
     The row stays, without anything that identifies the person or their health, so that the
-    day's figures hold; the admin history stops naming them.
+    day's figures (how many registered, in which category) still add up; what the person left
+    elsewhere (admin history, sessions, e-mail log) is wiped (``traces``). From the person's
+    own link and from the admin alike.
     """
     registration = cancel_registration(registration=registration, notify=False, now=now)
-    Registration.objects.filter(pk=registration.pk).update(
-        first_name=ANONYMISED,
-        last_name=ANONYMISED,
-        email="",
-        phone="",
-        organisation="",
-        job_title="",
-        dietary_requirements="",
-        reduced_mobility=False,
-        hearing_loop=False,
-        access_needs="",
-        wants_news=False,
-        updated_at=timezone.now(),
-    )
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Registration),
-        object_id=str(registration.pk),
-    ).update(object_repr=ANONYMISED)
+    traces.forget(Registration.objects.filter(pk=registration.pk))
+    Registration.objects.filter(pk=registration.pk).update(**ANONYMOUS, updated_at=timezone.now())
     registration.refresh_from_db()
     return registration
 

@@ -370,8 +370,8 @@ def test_personal_calendar_download(client, registration, workshops):
 
 @pytest.mark.parametrize(
     "token",
-    ["nimportequoi", "WzEsImFiYyJd:1abc:forged", "%00", "a" * 500],
-)
+    ["nimportequoi", "WzEsImFiYyJd:1abc:forged", "a" * 500],
+)  # a NUL character gets the 400 page before any view: tests/test_hostile_input.py
 def test_forged_token_gets_a_clear_page_with_a_fresh_link_form(client, registration, token):
     response = client.get(f"/inscription/{token}/")
 
@@ -440,7 +440,7 @@ def test_privacy_page_says_what_is_kept_why_how_long_and_how_to_erase(client, db
     assert "Ce que nous conservons" in page
     assert "article 6.1.b du RGPD" in page
     assert "douze mois après la journée" in page
-    assert "Pour faire effacer vos données" in page
+    assert "effacer votre inscription (droit à l’effacement)" in page
 
 
 class BrokenMailServer:

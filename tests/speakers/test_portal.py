@@ -254,6 +254,27 @@ def test_photo_is_checked_resized_and_can_be_hidden(signed_in, clement, client):
     assert clement.photo.url not in client.get(clement.get_absolute_url()).text
 
 
+def test_speaker_removes_their_photo_file_included(
+    signed_in, clement, client, django_capture_on_commit_callbacks
+):
+    signed_in.post("/espace-intervenant/profil/", {**profile_data(), "photo": image_file("PNG")})
+    clement.refresh_from_db()
+    name, storage = clement.photo.name, clement.photo.storage
+    assert "Supprimer ma photo" in text_of(signed_in.get("/espace-intervenant/profil/"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post("/espace-intervenant/profil/", profile_data(remove_photo="on"))
+
+    clement.refresh_from_db()
+    assert not clement.photo
+    assert not storage.exists(name)
+    assert storage.url(name) not in client.get(clement.get_absolute_url()).text
+    assert "Supprimer ma photo" not in text_of(signed_in.get("/espace-intervenant/profil/"))
+    assert (
+        "photo" in LogEntry.objects.filter(object_id=str(clement.pk)).first().get_change_message()
+    )
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [

@@ -35,6 +35,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registrations", "0004_index_newest_first")]
+    dependencies = [("registrations", "0005_sent_email_log")]
 
     operations = [migrations.RunPython(revoke, grant)]
