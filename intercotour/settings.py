@@ -130,16 +130,38 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Cookies and transport security. HTTPS settings follow DEBUG: production runs
-# behind TLS, `make run` on plain http://127.0.0.1:8000.
+# Transport security and cookies (see .env.example for the production values). HTTPS
+# settings follow DEBUG: production runs behind TLS, `make run` on plain http://127.0.0.1:8000.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Plain http inside the deployment: the health check of the container or the load balancer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# HSTS is remembered by browsers for its whole duration: switch it on once HTTPS works.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The __Host- prefix makes browsers refuse the cookie unless it is Secure, for the whole site
+# (Path=/) and without Domain, so a sibling subdomain cannot plant or overwrite it. Plain names
+# when the cookie is not Secure (DEBUG over http), since browsers would drop a prefixed one.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_TLS_PROXY", default=False):
+
+# Reverse proxies in front of the application whose headers are trusted: 0 when clients reach
+# gunicorn directly, 1 behind the compose file's Caddy. Each trusted proxy appends the address
+# it received the request from to X-Forwarded-For (intercotour/client_ip.py reads it) and says
+# in X-Forwarded-Proto whether that request came over HTTPS. Never above 0 when gunicorn can
+# be reached without going through the proxies: clients could then forge those headers.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -157,5 +179,3 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Registration submissions allowed per client address, e.g. "30/m"; empty turns it off. A whole
 # town hall may register from one public address: keep it generous.
 REGISTRATION_RATE_LIMIT = env.str("REGISTRATION_RATE_LIMIT", default="30/m")
-# The request header holding the client address when behind a proxy (e.g. HTTP_X_REAL_IP).
-CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")

@@ -18,3 +18,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STATIC_ROOT = tempfile.mkdtemp(prefix="intercotour-test-static-")
 WHITENOISE_AUTOREFRESH = True
+# The test client and the live server speak plain http, directly (no proxy in front).
+SECURE_SSL_REDIRECT = False
+TRUSTED_PROXY_COUNT = 0

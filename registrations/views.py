@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
 from events.models import Stop
+from intercotour.client_ip import client_ip
 
 from . import emails, services
 from .calendars import registration_calendar
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def client_address(group, request):
-    return request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def rate_limited(request, group="registrations"):
