@@ -1,5 +1,6 @@
 """IntercoTOUR settings, read from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "events",
     "speakers",
     "registrations",
@@ -50,10 +54,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "intercotour.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "intercotour.permissions_policy.PermissionsPolicyMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "intercotour.urls"
@@ -101,6 +109,32 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://intercotour")}
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt for a locked username + address before checking it.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one client address, that pair is locked for AXES_COOLOFF_TIME, even with the
+# right password; each new attempt during the lock starts the wait again. Other addresses, and
+# other usernames from the same address, are not affected.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "intercotour.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "intercotour.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are what is needed; a log of every successful login is not kept.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor authentication for staff (django-otp TOTP, intercotour/two_factor.py): required
+# for every staff account when DEBUG is off; off in DEBUG, so the demo admin of `make run`
+# signs in with a password only.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "IntercoTOUR"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

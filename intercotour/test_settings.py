@@ -21,3 +21,5 @@ WHITENOISE_AUTOREFRESH = True
 # The test client and the live server speak plain http, directly (no proxy in front).
 SECURE_SSL_REDIRECT = False
 TRUSTED_PROXY_COUNT = 0
+# Most tests sign staff in with force_login; the two-factor tests turn this on.
+STAFF_REQUIRE_2FA = False

@@ -69,7 +69,8 @@ PRINT_COOKIES = (
     "import django; django.setup(); from django.conf import settings as s; "
     "print(s.SESSION_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_NAME, "
     "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH, "
-    "s.CSRF_COOKIE_DOMAIN, s.CSRF_COOKIE_PATH, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
+    "s.CSRF_COOKIE_DOMAIN, s.CSRF_COOKIE_PATH, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, "
+    "s.STAFF_REQUIRE_2FA)"
 )
 
 
@@ -79,16 +80,17 @@ def test_production_cookies_are_secure_host_prefixed_for_the_whole_site():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "__Host-sessionid", "True", "__Host-csrftoken", "True", "None", "/", "None", "/",
-        "31536000", "True",
+        "31536000", "True", "True",
     ]  # fmt: skip
 
 
-def test_debug_over_http_keeps_plain_cookie_names_and_no_https_redirect():
+def test_debug_over_http_keeps_plain_cookie_names_no_https_redirect_no_2fa():
     result = run_in_clean_environment(PRINT_COOKIES, DEBUG="true")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "sessionid", "False", "csrftoken", "False", "None", "/", "None", "/", "0", "False",
+        "False",
     ]  # fmt: skip
 
 

@@ -156,3 +156,42 @@ def test_violation_listener_reports_an_inline_style(live_server, site, watched_p
     page.wait_for_function("window.__cspViolations.length > 0")
 
     assert page.evaluate("window.__cspViolations")[0].startswith("style-src")
+
+
+def test_staff_enrols_two_factor_from_the_qr_page_without_csp_violation(
+    live_server, site, watched_page, settings, screenshot
+):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.STAFF_REQUIRE_2FA = True
+    page = watched_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("boss")
+    page.get_by_label("Mot de passe").fill("a-long-Passw0rd")
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/double-authentification/activer/**")
+
+    visit(page, page.url)
+    assert page.locator(".two-factor__qr svg").is_visible()
+    screenshot(page, "two-factor-enrolment")
+    device = TOTPDevice.objects.get(user__username="boss")
+    token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    page.get_by_label("Code à six chiffres").fill(f"{token:06d}")
+    page.get_by_role("button", name="Activer la double authentification").click()
+
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert page.get_by_text("La double authentification est activée").is_visible()
+    assert page.evaluate("window.__cspViolations") + page.csp_console == []
+
+
+def test_lockout_page_runs_without_csp_violation(live_server, site, watched_page):
+    page = watched_page
+    for _ in range(5):
+        page.goto(f"{live_server.url}/admin/login/")
+        page.get_by_label("Nom d’utilisateur").fill("boss")
+        page.get_by_label("Mot de passe").fill("wrong")
+        page.get_by_role("button", name="Connexion").click()
+
+    assert page.get_by_text("Ce compte est bloqué depuis votre connexion").is_visible()
+    assert page.evaluate("window.__cspViolations") + page.csp_console == []
