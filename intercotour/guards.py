@@ -13,13 +13,15 @@ from django.conf import settings
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
+from intercotour.client_ip import client_ip
+
 logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "website"
 
 
 def client_address(group, request):
-    return request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def rate_limited(request, group):

@@ -1,8 +1,10 @@
 """IntercoTOUR settings, read from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "events",
     "speakers",
     "registrations",
@@ -51,8 +57,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "intercotour.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "intercotour.permissions_policy.PermissionsPolicyMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "intercotour.urls"
@@ -109,6 +121,35 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
         socket_timeout=env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
     )
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt for a locked username + address before checking it.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one client address, that pair is locked for AXES_COOLOFF_TIME, even with the
+# right password; each new attempt during the lock starts the wait again. Other addresses, and
+# other usernames from the same address, are not affected.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "intercotour.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "intercotour.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are what is needed; a log of every successful login is not kept.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Lockouts are lifted with `manage.py axes_reset` (or they expire): axes' own admin pages
+# carry a bulk action that declares no permission, so they stay off.
+AXES_ENABLE_ADMIN = False
+
+# Two-factor authentication for staff (django-otp TOTP, intercotour/two_factor.py): required
+# for every staff account when DEBUG is off; off in DEBUG, so the demo admin of `make run`
+# signs in with a password only.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "IntercoTOUR"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -141,16 +182,56 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Cookies and transport security. HTTPS settings follow DEBUG: production runs
-# behind TLS, `make run` on plain http://127.0.0.1:8000.
+# Transport security and cookies (see .env.example for the production values). HTTPS
+# settings follow DEBUG: production runs behind TLS, `make run` on plain http://127.0.0.1:8000.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Plain http inside the deployment: the health check of the container or the load balancer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# HSTS is remembered by browsers for its whole duration: switch it on once HTTPS works.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The __Host- prefix makes browsers refuse the cookie unless it is Secure, for the whole site
+# (Path=/) and without Domain, so a sibling subdomain cannot plant or overwrite it. Plain names
+# when the cookie is not Secure (DEBUG over http), since browsers would drop a prefixed one.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_TLS_PROXY", default=False):
+
+# Content-Security-Policy (django-csp 4) on every page, the admin's included: scripts, styles,
+# images and fonts from the site itself only; no inline script, style or event handler (the
+# templates link static files instead), no framing, forms posting to the site only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Reverse proxies in front of the application whose headers are trusted: 0 when clients reach
+# gunicorn directly, 1 behind the compose file's Caddy. Each trusted proxy appends the address
+# it received the request from to X-Forwarded-For (intercotour/client_ip.py reads it) and says
+# in X-Forwarded-Proto whether that request came over HTTPS. Never above 0 when gunicorn can
+# be reached without going through the proxies: clients could then forge those headers.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -172,5 +253,3 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Registration submissions allowed per client address, e.g. "30/m"; empty turns it off. A whole
 # town hall may register from one public address: keep it generous.
 REGISTRATION_RATE_LIMIT = env.str("REGISTRATION_RATE_LIMIT", default="30/m")
-# The request header holding the client address when behind a proxy (e.g. HTTP_X_REAL_IP).
-CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")

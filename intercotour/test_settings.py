@@ -18,3 +18,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STATIC_ROOT = tempfile.mkdtemp(prefix="intercotour-test-static-")
 WHITENOISE_AUTOREFRESH = True
+# The test client and the live server speak plain http, directly (no proxy in front).
+SECURE_SSL_REDIRECT = False
+TRUSTED_PROXY_COUNT = 0
+# Most tests sign staff in with force_login; the two-factor tests turn this on.
+STAFF_REQUIRE_2FA = False

@@ -4,12 +4,16 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from intercotour import two_factor
 from intercotour.readiness import readyz
 
 from . import site_files
 
 urlpatterns = [
     path("readyz/", readyz, name="readyz"),
+    # Before the admin's own URLs, under its address (its styles, its Permissions-Policy).
+    path("admin/double-authentification/", two_factor.verify, name="two_factor_verify"),
+    path("admin/double-authentification/activer/", two_factor.enrol, name="two_factor_enrol"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("intervenants/", include("speakers.urls")),

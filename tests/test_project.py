@@ -98,7 +98,10 @@ def test_docker_compose_file_describes_web_and_database():
 
 
 def test_web_command_of_docker_compose_serves_the_site_without_docker(tmp_path):
-    """The compose file's web command (migrate, then gunicorn), run here against SQLite."""
+    """The compose file's web command (migrate, then gunicorn), run here against SQLite.
+
+    The requests carry the headers the compose file's proxy adds (https, the client's address).
+    """
     import socket
     import time
     import urllib.request
@@ -119,6 +122,7 @@ def test_web_command_of_docker_compose_serves_the_site_without_docker(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'compose.sqlite3'}",
         "CACHE_URL": "locmemcache://",
         "STATIC_ROOT": str(tmp_path / "static"),
+        "TRUSTED_PROXY_COUNT": "1",
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -134,7 +138,11 @@ def test_web_command_of_docker_compose_serves_the_site_without_docker(tmp_path):
         body = None
         for _ in range(300):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                proxied = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/",
+                    headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"},
+                )
+                with urllib.request.urlopen(proxied, timeout=2) as response:
                     body = response.read().decode()
                 break
             except OSError:
