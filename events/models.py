@@ -73,6 +73,7 @@ class StopQuerySet(models.QuerySet):
 
 RESERVED_SLUGS = {"admin", "i18n", "intervenants", "accessibilite", "confidentialite", "static",
                   "media", "espace-intervenant", "inscription", "healthz", "langue"}  # fmt: skip
+RESERVED_SLUGS |= {"api"}  # the open data API (opendata)
 
 
 def validate_stop_slug(value):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "events",
     "speakers",
     "registrations",
+    "opendata",
 ]
 
 MIDDLEWARE = [

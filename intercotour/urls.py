@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("intervenants/", include("speakers.urls")),
     path("espace-intervenant/", include("speakers.portal_urls")),
+    path("", include("opendata.urls")),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
 ]
