@@ -32,6 +32,7 @@ from django.utils.translation import get_language
 PAGE_CACHE_SECONDS = 24 * 3600
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 SITE = "site"
+SEATS = "seats"
 
 
 def _counter_key(name):
@@ -114,3 +115,4 @@ def stop_page_version(slug):
 def seats_changed(stop):
     """For the registration services: a seat of ``stop`` was taken or freed."""
     bump(f"seats:{stop.slug}")
+    bump(SEATS)  # for what shows the seats of several stops (the API's sessions)

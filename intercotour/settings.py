@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "speakers",
     "registrations",
     "opendata",
+    "ninja",  # serves the API docs page's Swagger UI from static files, not a CDN
 ]
 
 MIDDLEWARE = [

@@ -47,3 +47,8 @@ def schedule_json(request, slug):
         return JsonResponse({"detail": _("No published stop at this address.")}, status=404)
     response["Content-Type"] = JSON_TYPE
     return response
+
+
+def api_not_found(request):
+    """Any other address under /api/: a JSON answer, as from the API itself."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)
