@@ -105,6 +105,7 @@ def cached_page(request, name, version, render):
         response = HttpResponse(entry[0])
     response["Content-Length"] = str(len(response.content))
     patch_vary_headers(response, ("Accept-Encoding",))
+    response.valid_until = entry[2]  # for the HTTP validators (events.http_cache)
     return response
 
 

@@ -15,9 +15,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import NinjaAPI, Path, Query, Swagger
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from pydantic import BeforeValidator
 
+from events.http_cache import public_page
 from events.models import Session, Stop, Tour
 from events.page_cache import SEATS, SITE, cached_page, versions
 from speakers.models import SessionSpeaker, Speaker
@@ -38,6 +40,8 @@ def _iso_only(value):
 
 Date = Annotated[datetime.date, BeforeValidator(_iso_only)]
 ERRORS = {400: schemas.Error, 404: schemas.Error}
+# HTTP validators and Cache-Control for every answer (the sessions show seats left).
+HTTP_CACHE = decorate_view(public_page(lambda **url: versions(SITE, SEATS)))
 
 api = NinjaAPI(
     title="IntercoTOUR – API ouverte",
@@ -111,6 +115,7 @@ def _dated(queryset, field, date, date_from, date_to):
 
 
 @api.get("/tours", response={200: schemas.TourPage, **ERRORS}, tags=["tournées"])
+@HTTP_CACHE
 def list_tours(request, page: int = Page, page_size: int = PageSize):
     """Les tournées qui ont au moins une étape publiée, la plus récente d’abord."""
 
@@ -123,6 +128,7 @@ def list_tours(request, page: int = Page, page_size: int = PageSize):
 
 
 @api.get("/tours/{slug}", response={200: schemas.Tour, **ERRORS}, tags=["tournées"])
+@HTTP_CACHE
 def get_tour(request, slug: str = Path(..., pattern=SLUG)):
     """Une tournée."""
 
@@ -136,6 +142,7 @@ def get_tour(request, slug: str = Path(..., pattern=SLUG)):
 
 
 @api.get("/stops", response={200: schemas.StopPage, **ERRORS}, tags=["étapes"])
+@HTTP_CACHE
 def list_stops(
     request,
     tour: str | None = TourSlug,
@@ -159,6 +166,7 @@ def list_stops(
 
 
 @api.get("/stops/{slug}", response={200: schemas.Stop, **ERRORS}, tags=["étapes"])
+@HTTP_CACHE
 def get_stop(request, slug: str = Path(..., pattern=SLUG)):
     """Une étape publiée."""
 
@@ -172,6 +180,7 @@ def get_stop(request, slug: str = Path(..., pattern=SLUG)):
 
 
 @api.get("/sessions", response={200: schemas.SessionPage, **ERRORS}, tags=["sessions"])
+@HTTP_CACHE
 def list_sessions(
     request,
     tour: str | None = TourSlug,
@@ -214,6 +223,7 @@ def _public_speakers(**filters):
 
 
 @api.get("/speakers", response={200: schemas.SpeakerPage, **ERRORS}, tags=["intervenants"])
+@HTTP_CACHE
 def list_speakers(
     request,
     tour: str | None = TourSlug,
@@ -240,6 +250,7 @@ def list_speakers(
 
 
 @api.get("/speakers/{slug}", response={200: schemas.Speaker, **ERRORS}, tags=["intervenants"])
+@HTTP_CACHE
 def get_speaker(request, slug: str = Path(..., pattern=SLUG)):
     """Un intervenant d’une étape publiée."""
 

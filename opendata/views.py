@@ -4,6 +4,7 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from events.http_cache import public_page
 from events.page_cache import SITE, cached_page, versions
 
 from . import frab, selectors
@@ -23,6 +24,7 @@ def _document(slug, version):
     return frab.schedule(stop, version=version)
 
 
+@public_page(lambda slug: versions(SITE))
 def schedule_xml(request, slug):
     version = versions(SITE)
 
@@ -35,6 +37,7 @@ def schedule_xml(request, slug):
     return response
 
 
+@public_page(lambda slug: versions(SITE))
 def schedule_json(request, slug):
     version = versions(SITE)
 

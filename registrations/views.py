@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
+from events.http_cache import public_page
 from events.models import Stop
+from events.page_cache import SITE, versions
 
 from . import emails, services
 from .calendars import registration_calendar
@@ -235,5 +237,6 @@ def fresh_link(request):
     return render(request, "registrations/fresh_link.html", {"form": FreshLinkForm()})
 
 
+@public_page(lambda: versions(SITE))
 def privacy(request):
     return render(request, "registrations/privacy.html")
