@@ -25,7 +25,7 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -74,18 +74,22 @@ def _issue(key, valid_until, now, known):
     return known
 
 
-def _decorate(response, validator, max_age):
+def _decorate(response, validator, cache_control):
     response["ETag"] = validator[0]
     response["Last-Modified"] = http_date(validator[1])
-    patch_cache_control(
-        response, public=True, max_age=max_age, stale_while_revalidate=STALE_WHILE_REVALIDATE
-    )
+    response["Cache-Control"] = cache_control
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 
+def _is_conditional(request):
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+
+
 def public_page(version_of, *, max_age=MAX_AGE):
     """Decorator for a public view; ``version_of(**url_kwargs)`` returns its content versions."""
+
+    cache_control = f"public, max-age={max_age}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
 
     def decorator(view):
         label = f"{view.__module__}.{view.__qualname__}"
@@ -98,21 +102,22 @@ def public_page(version_of, *, max_age=MAX_AGE):
             key = "validator:" + hashlib.sha256(identity.encode()).hexdigest()
             now = timezone.now()
             validator = _lookup(key, now)
-            if validator is not None:
+            if validator is not None and _is_conditional(request):
                 not_modified = get_conditional_response(
                     request, etag=validator[0], last_modified=validator[1]
                 )
                 if not_modified is not None:
-                    return _decorate(not_modified, validator, max_age)
+                    return _decorate(not_modified, validator, cache_control)
             response = view(request, *args, **kwargs)
             if response.status_code != 200:
                 return response
             valid_until = getattr(response, "valid_until", None)
             validator = _issue(key, valid_until, now, validator)
-            response = get_conditional_response(
-                request, etag=validator[0], last_modified=validator[1], response=response
-            )
-            return _decorate(response, validator, max_age)
+            if _is_conditional(request):
+                response = get_conditional_response(
+                    request, etag=validator[0], last_modified=validator[1], response=response
+                )
+            return _decorate(response, validator, cache_control)
 
         return wrapped
 
