@@ -114,7 +114,12 @@ def _dated(queryset, field, date, date_from, date_to):
     return queryset.filter(**{key: value for key, value in bounds.items() if value is not None})
 
 
-@api.get("/tours", response={200: schemas.TourPage, **ERRORS}, tags=["tournées"])
+@api.get(
+    "/tours",
+    response={200: schemas.TourPage, **ERRORS},
+    summary="Liste des tournées",
+    tags=["tournées"],
+)
 @HTTP_CACHE
 def list_tours(request, page: int = Page, page_size: int = PageSize):
     """Les tournées qui ont au moins une étape publiée, la plus récente d’abord."""
@@ -127,7 +132,12 @@ def list_tours(request, page: int = Page, page_size: int = PageSize):
     return _cached(request, versions(SITE), schemas.TourPage, build)
 
 
-@api.get("/tours/{slug}", response={200: schemas.Tour, **ERRORS}, tags=["tournées"])
+@api.get(
+    "/tours/{slug}",
+    response={200: schemas.Tour, **ERRORS},
+    summary="Une tournée",
+    tags=["tournées"],
+)
 @HTTP_CACHE
 def get_tour(request, slug: str = Path(..., pattern=SLUG)):
     """Une tournée."""
@@ -141,7 +151,12 @@ def get_tour(request, slug: str = Path(..., pattern=SLUG)):
     return _cached(request, versions(SITE), schemas.Tour, build)
 
 
-@api.get("/stops", response={200: schemas.StopPage, **ERRORS}, tags=["étapes"])
+@api.get(
+    "/stops",
+    response={200: schemas.StopPage, **ERRORS},
+    summary="Liste des étapes",
+    tags=["étapes"],
+)
 @HTTP_CACHE
 def list_stops(
     request,
@@ -165,7 +180,9 @@ def list_stops(
     return _cached(request, versions(SITE), schemas.StopPage, build)
 
 
-@api.get("/stops/{slug}", response={200: schemas.Stop, **ERRORS}, tags=["étapes"])
+@api.get(
+    "/stops/{slug}", response={200: schemas.Stop, **ERRORS}, summary="Une étape", tags=["étapes"]
+)
 @HTTP_CACHE
 def get_stop(request, slug: str = Path(..., pattern=SLUG)):
     """Une étape publiée."""
@@ -179,7 +196,12 @@ def get_stop(request, slug: str = Path(..., pattern=SLUG)):
     return _cached(request, versions(SITE), schemas.Stop, build)
 
 
-@api.get("/sessions", response={200: schemas.SessionPage, **ERRORS}, tags=["sessions"])
+@api.get(
+    "/sessions",
+    response={200: schemas.SessionPage, **ERRORS},
+    summary="Liste des sessions",
+    tags=["sessions"],
+)
 @HTTP_CACHE
 def list_sessions(
     request,
@@ -222,7 +244,12 @@ def _public_speakers(**filters):
     )
 
 
-@api.get("/speakers", response={200: schemas.SpeakerPage, **ERRORS}, tags=["intervenants"])
+@api.get(
+    "/speakers",
+    response={200: schemas.SpeakerPage, **ERRORS},
+    summary="Liste des intervenants",
+    tags=["intervenants"],
+)
 @HTTP_CACHE
 def list_speakers(
     request,
@@ -249,7 +276,12 @@ def list_speakers(
     return _cached(request, versions(SITE), schemas.SpeakerPage, build)
 
 
-@api.get("/speakers/{slug}", response={200: schemas.Speaker, **ERRORS}, tags=["intervenants"])
+@api.get(
+    "/speakers/{slug}",
+    response={200: schemas.Speaker, **ERRORS},
+    summary="Un intervenant",
+    tags=["intervenants"],
+)
 @HTTP_CACHE
 def get_speaker(request, slug: str = Path(..., pattern=SLUG)):
     """Un intervenant d’une étape publiée."""
