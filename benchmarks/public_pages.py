@@ -5,15 +5,24 @@
 Serves the app with gunicorn (DEBUG off, PostgreSQL, Redis cache when one answers on
 127.0.0.1:6379) and measures, in the same run: the trivial view (/healthz/), the demo day's stop
 page, the stop page of a large generated day (3 days, 20 rooms, 200 sessions, 300 speakers) and
-the speakers list with the large day loaded. Target: each page at least half the trivial rate.
+the speakers list with the large day loaded, the large day's frab XML and JSON exports and the
+API's sessions list (100 a page); then revalidations (``If-None-Match``) answered 304. Targets:
+each page at least half the trivial rate, each revalidation at least 80 %.
 """
 
 import argparse
 import os
 
-from benchmarks.harness import fresh_database, gunicorn, requests_per_second, server_env
+from benchmarks.harness import (
+    fresh_database,
+    gunicorn,
+    requests_per_second,
+    server_env,
+    status_and_etag,
+)
 
 LARGE_SLUG = "bench-large-day"
+API_SESSIONS = f"/api/v1/sessions?stop={LARGE_SLUG}&page_size=100"
 
 
 def generate_large_day():
@@ -96,18 +105,31 @@ def main():
     demo_slug = generate_large_day()
 
     print(f"cache: {env['CACHE_URL']}; database: PostgreSQL; {args.seconds} s per page")
+    pages = [
+        ("stop page, demo day (11 sessions)", f"/{demo_slug}/", None),
+        ("stop page, large day (200 sessions)", f"/{LARGE_SLUG}/", None),
+        ("speakers list (320 speakers)", "/intervenants/", None),
+        ("frab XML, large day", f"/{LARGE_SLUG}/schedule.xml", None),
+        ("frab JSON, large day", f"/{LARGE_SLUG}/schedule.json", None),
+        ("API sessions list, large day (100/page)", API_SESSIONS, None),
+        ("304 revalidation, stop page (large)", f"/{LARGE_SLUG}/", "revalidate"),
+        ("304 revalidation, frab XML (large)", f"/{LARGE_SLUG}/schedule.xml", "revalidate"),
+        ("304 revalidation, API sessions list", API_SESSIONS, "revalidate"),
+    ]
     with gunicorn(env) as base:
-        figures = {}
-        for name, path in [
-            ("trivial view (/healthz/)", "/healthz/"),
-            ("stop page, demo day (11 sessions)", f"/{demo_slug}/"),
-            ("stop page, large day (200 sessions)", f"/{LARGE_SLUG}/"),
-            ("speakers list (320 speakers)", "/intervenants/"),
-        ]:
-            figures[name] = requests_per_second(base + path, seconds=args.seconds)
-    baseline = figures["trivial view (/healthz/)"]
-    for name, rate in figures.items():
-        print(f"{name:40} {rate:8.0f} req/s  {rate / baseline:6.0%} of trivial")
+        # The machine may be shared: each page is compared with the trivial view measured
+        # just before it, so that both see the same load.
+        print(f"{'page':42} {'req/s':>8}  {'trivial':>8}  share")
+        for name, path, mode in pages:
+            headers = None
+            if mode == "revalidate":
+                _status, etag = status_and_etag(base + path)
+                headers = {"If-None-Match": etag}
+                status, _etag = status_and_etag(base + path, headers)
+                assert status == 304, f"{path}: a revalidation answered {status}"
+            trivial = requests_per_second(base + "/healthz/", seconds=args.seconds)
+            rate = requests_per_second(base + path, seconds=args.seconds, headers=headers)
+            print(f"{name:42} {rate:8.0f}  {trivial:8.0f}  {rate / trivial:5.0%}", flush=True)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 PAGE_CACHE_SECONDS = 24 * 3600
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 SITE = "site"
+SEATS = "seats"
 
 
 def _counter_key(name):
@@ -178,6 +179,7 @@ def _response(request, entry):
         response = HttpResponse(entry[0])
     response["Content-Length"] = str(len(response.content))
     patch_vary_headers(response, ("Accept-Encoding",))
+    response.valid_until = entry[2]  # for the HTTP validators (events.http_cache)
     return response
 
 
@@ -188,3 +190,4 @@ def stop_page_version(slug):
 def seats_changed(stop):
     """For the registration services: a seat of ``stop`` was taken or freed."""
     bump(f"seats:{stop.slug}")
+    bump(SEATS)  # for what shows the seats of several stops (the API's sessions)

@@ -9,15 +9,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import selectors
 from .calendars import stop_programme_calendar
+from .http_cache import public_page
 from .models import Stop
-from .page_cache import cached_page, stop_page_version
+from .page_cache import SEATS, SITE, cached_page, stop_page_version, versions
 
 
+@public_page(lambda: versions(SITE, SEATS))
 def home(request):
     today = timezone.localdate()
     tour = selectors.current_tour(today)
     stops = list(tour.stops.published().order_by("date")) if tour else []
-    return render(
+    now = timezone.now()
+    response = render(
         request,
         "events/home.html",
         {
@@ -26,6 +29,8 @@ def home(request):
             "past_stops": [stop for stop in reversed(stops) if stop.date < today],
         },
     )
+    response.valid_until = min(filter(None, (_clock_boundary(s, now) for s in stops)), default=None)
+    return response
 
 
 def _clock_boundary(stop, now):
@@ -41,6 +46,7 @@ def _clock_boundary(stop, now):
     return min(upcoming, default=None)
 
 
+@public_page(stop_page_version)
 def stop_detail(request, slug):
     def render_page():
         stop = get_object_or_404(Stop.objects.published().with_programme(), slug=slug)
@@ -62,6 +68,7 @@ def stop_detail(request, slug):
     return cached_page(request, f"stop:{slug}", stop_page_version(slug), render_page)
 
 
+@public_page(lambda slug: versions(SITE))
 def stop_calendar(request, slug):
     stop = get_object_or_404(Stop.objects.published().with_programme(), slug=slug)
     body = stop_programme_calendar(stop, request.build_absolute_uri(stop.get_absolute_url()))
@@ -75,6 +82,7 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@public_page(lambda: versions(SITE))
 def accessibility(request):
     return render(request, "events/accessibility.html")
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "speakers",
     "registrations",
     "demo",
+    "opendata",
+    "ninja",  # serves the API docs page's Swagger UI from static files, not a CDN
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": site_files.SITEMAPS}, name="sitemap"),
     path("robots.txt", site_files.robots_txt, name="robots_txt"),
     path("favicon.ico", site_files.favicon, name="favicon"),
+    path("", include("opendata.urls")),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
 ]

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from events.http_cache import public_page
 from events.models import Stop
+from events.page_cache import SITE, versions
 from intercotour.guards import form_guard
 
 from . import emails, services
@@ -209,5 +211,6 @@ def fresh_link(request):
     return render(request, "registrations/fresh_link.html", {"form": FreshLinkForm()})
 
 
+@public_page(lambda: versions(SITE))
 def privacy(request):
     return render(request, "registrations/privacy.html")

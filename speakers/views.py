@@ -2,11 +2,13 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
+from events.http_cache import public_page
 from events.page_cache import SITE, cached_page, versions
 
 from .models import SessionSpeaker, Speaker
 
 
+@public_page(lambda: versions(SITE))
 def speaker_list(request):
     def render_page():
         speakers = Speaker.objects.public().order_by("last_name", "first_name")
@@ -18,6 +20,7 @@ def speaker_list(request):
     return cached_page(request, "speakers", versions(SITE), render_page)
 
 
+@public_page(lambda slug: versions(SITE))
 def speaker_detail(request, slug):
     line_ups = (
         SessionSpeaker.objects.public()

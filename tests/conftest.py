@@ -4,13 +4,15 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from events import page_cache
+    from events import http_cache, page_cache
 
     cache.clear()
     page_cache._local.clear()
+    http_cache._local.clear()
     yield
     cache.clear()
     page_cache._local.clear()
+    http_cache._local.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,26 @@
+"""Reads for the open data: published stops with their sessions and line-ups."""
+
+from django.db.models import Prefetch
+
+from events.models import Session, Stop
+from speakers.models import SessionSpeaker
+
+
+def line_ups():
+    """Each session's line-up in order, with the speakers (one query)."""
+    return Prefetch(
+        "session_speakers",
+        queryset=SessionSpeaker.objects.select_related("speaker").order_by("order", "pk"),
+    )
+
+
+def published_stop_with_sessions(slug):
+    """The published stop ``slug`` with its sessions and line-ups in three queries, or None."""
+    sessions = Session.objects.order_by("starts_at", "ends_at", "pk").prefetch_related(line_ups())
+    return (
+        Stop.objects.published()
+        .select_related("tour")
+        .prefetch_related(Prefetch("sessions", queryset=sessions))
+        .filter(slug=slug)
+        .first()
+    )
