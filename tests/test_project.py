@@ -58,6 +58,7 @@ def test_settings_start_with_a_secret_key_when_debug_is_off():
     result = _run_settings(DEBUG="false", SECRET_KEY="a-real-secret-key-for-production-use")
 
     assert result.returncode == 0, result.stderr
+    assert "STARTED" in result.stdout
 
 
 def test_settings_read_sqlite_options_and_french_defaults(settings):

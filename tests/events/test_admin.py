@@ -4,6 +4,7 @@ from django.urls import reverse
 from events.models import Contact, Partner, Session, Stop, Tour
 from speakers.models import SessionSpeaker, Speaker
 from tests.factories import SessionSpeakerFactory, StopFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,10 @@ def test_every_model_has_an_admin_changelist_and_add_form(admin_client_fr, model
     assert changelist.status_code == 200
     assert add.status_code == 200
     assert str(opts.verbose_name_plural).capitalize() in changelist.text
+    assert f"Ajout de {opts.verbose_name}" in text_of(add)
+    count = model.objects.count()
+    name = opts.verbose_name if count == 1 else opts.verbose_name_plural
+    assert f"{count} {name}" in text_of(changelist)
 
 
 def test_admin_refuses_a_workshop_without_seats_in_french(admin_client_fr):
@@ -48,9 +53,10 @@ def test_admin_refuses_a_workshop_without_seats_in_french(admin_client_fr):
         },
     )
 
+    page = text_of(response)
     assert response.status_code == 200
-    assert "Un atelier doit avoir un nombre de places supérieur à zéro." in response.text
-    assert "Une session doit se terminer après son début." in response.text
+    assert "Un atelier doit avoir un nombre de places supérieur à zéro." in page
+    assert "Une session doit se terminer après son début." in page
     assert not Session.objects.exists()
 
 
@@ -83,5 +89,5 @@ def test_admin_refuses_a_duplicate_stop_slug_in_french(admin_client_fr):
     )
 
     assert response.status_code == 200
-    assert "Un objet Étape avec ce champ Identifiant d’adresse existe déjà." in response.text
+    assert "Un objet Étape avec ce champ Identifiant d’adresse existe déjà." in text_of(response)
     assert Stop.objects.count() == 1

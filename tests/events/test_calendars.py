@@ -7,6 +7,7 @@ from icalendar import Calendar
 from demo.data import MONTPELLIER_SLUG
 from events.models import Stop
 from tests.factories import StopFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,6 @@ def test_programme_calendar_of_a_draft_stop_is_not_found(client):
     response = client.get(f"{stop.get_absolute_url()}programme.ics")
 
     assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "Page introuvable" in text_of(response)
+    assert stop.title not in response.text

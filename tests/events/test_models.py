@@ -20,7 +20,7 @@ def _french_messages(instance):
 def test_session_ending_before_it_starts_is_refused_by_the_database():
     stop = StopFactory()
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="session_ends_after_start"), transaction.atomic():
         SessionFactory(stop=stop, starts_at=at(stop.date, 10), ends_at=at(stop.date, 9))
 
     assert Session.objects.count() == 0
@@ -36,7 +36,10 @@ def test_session_ending_before_it_starts_gets_a_french_validation_error():
 def test_workshop_without_capacity_is_refused_by_the_database():
     stop = StopFactory()
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="session_workshop_has_capacity"),
+        transaction.atomic(),
+    ):
         WorkshopFactory(stop=stop, capacity=None)
 
     assert Session.objects.count() == 0
@@ -51,14 +54,19 @@ def test_workshop_without_capacity_gets_a_french_validation_error():
 
 
 def test_workshop_open_to_online_attendees_is_refused():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="session_workshop_in_person_only"),
+        transaction.atomic(),
+    ):
         WorkshopFactory(in_person_only=False)
+
+    assert Session.objects.count() == 0
 
 
 def test_duplicate_stop_slug_is_refused():
     StopFactory(slug="transfo-montpellier-07122023")
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="slug"), transaction.atomic():
         StopFactory(slug="transfo-montpellier-07122023")
 
     assert Stop.objects.filter(slug="transfo-montpellier-07122023").count() == 1
@@ -80,25 +88,34 @@ def test_stop_slug_reserved_for_a_site_page_is_refused():
 def test_stop_registration_closing_before_it_opens_is_refused():
     stop = StopFactory()
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="stop_registration_closes_after_opening"),
+        transaction.atomic(),
+    ):
         Stop.objects.filter(pk=stop.pk).update(
             registration_closes_at=stop.registration_opens_at - datetime.timedelta(hours=1)
         )
+
+    assert Stop.objects.get(pk=stop.pk).registration_closes_at == stop.registration_closes_at
 
 
 def test_stop_capacity_cannot_drop_below_places_taken():
     stop = StopFactory(capacity=10)
     Stop.objects.filter(pk=stop.pk).update(seats_taken=8)
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="stop_not_overbooked"), transaction.atomic():
         Stop.objects.filter(pk=stop.pk).update(capacity=5)
+
+    assert Stop.objects.get(pk=stop.pk).capacity == 10
 
 
 def test_workshop_seats_cannot_exceed_capacity():
     workshop = WorkshopFactory(capacity=2)
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="session_not_overbooked"), transaction.atomic():
         Session.objects.filter(pk=workshop.pk).update(seats_taken=3)
+
+    assert Session.objects.get(pk=workshop.pk).seats_taken == 0
 
 
 def test_overlaps_chain_into_one_slot():

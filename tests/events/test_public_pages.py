@@ -330,6 +330,7 @@ def test_malformed_language_code_keeps_french_and_never_fails(client, demo_stop,
     assert via_form.status_code == 200
     for response in (via_link, via_form):
         assert '<html lang="fr">' in response.text
+        assert "Prochaines étapes" in text_of(response)
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:x"])
@@ -352,9 +353,15 @@ def test_malformed_language_cookie_keeps_french(client, db):
     "query", ["?page=abc", "?%ff%fe=1", "?lang=en&lang=fr", "?" + "a=1&" * 500, "?q=<script>"]
 )
 def test_odd_query_strings_never_fail(client, demo_stop, query):
-    for url in ["/", f"/{MONTPELLIER_SLUG}/", "/intervenants/"]:
+    headings = {
+        "/": "Prochaines étapes",
+        f"/{MONTPELLIER_SLUG}/": "Programme de la journée",
+        "/intervenants/": "Les intervenants de la tournée",
+    }
+    for url, heading in headings.items():
         response = client.get(url + query)
         assert response.status_code == 200, url
+        assert heading in text_of(response), url
         assert "<script>" not in response.text.split("</head>")[1]
 
 
@@ -370,8 +377,25 @@ def test_accessibility_statement_is_linked_from_every_page(client, demo_stop):
     assert "Défenseur des droits" in page
 
 
-def test_demo_copy_page_answers(client, demo_stop):
-    assert client.get(f"/{DEMO_COPY_SLUG}/").status_code == 200
+def test_demo_copy_page_is_open_for_registration(client, demo_stop):
+    response = client.get(f"/{DEMO_COPY_SLUG}/")
+
+    page = text_of(response)
+    assert "L’IA générative va-t-elle nous remplacer ? (journée de démonstration)" in page
+    assert "Inscriptions ouvertes" in page
+    assert "150 places restantes en présentiel." in page
+    assert f'href="/{DEMO_COPY_SLUG}/inscription/"' in response.text
+
+
+def test_session_link_leads_to_its_anchor_on_the_stop_page(client):
+    session = SessionFactory(title="Session ancrée")
+
+    url = session.get_absolute_url()
+    page = client.get(url.split("#")[0])
+
+    assert url == f"{session.stop.get_absolute_url()}#session-{session.pk}"
+    anchored = page.text.split(f'id="session-{session.pk}"')[1].split("</article>")[0]
+    assert "Session ancrée" in anchored
 
 
 def test_stop_page_shows_its_partners_with_logo_free_names(client):

@@ -6,6 +6,7 @@ from registrations import services
 from registrations.models import Registration
 from tests.admin_forms import stop_change_data
 from tests.factories import registration_details
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ def test_raising_the_capacity_in_the_admin_promotes_the_waiting_list(admin_clien
     )
 
     assert response.status_code == 302
+    assert Stop.objects.get(pk=stop.pk).capacity == 4
     assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
     assert Stop.objects.get(pk=stop.pk).seats_taken == 4
 
@@ -39,5 +41,5 @@ def test_admin_refuses_a_capacity_below_the_places_taken_in_french(admin_client,
     )
 
     assert response.status_code == 200
-    assert "3 places en présentiel sont déjà prises" in response.content.decode()
+    assert "3 places en présentiel sont déjà prises" in text_of(response)
     assert Stop.objects.get(pk=stop.pk).capacity == 3

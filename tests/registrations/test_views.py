@@ -166,7 +166,8 @@ def test_two_values_for_one_slot_keep_at_most_one_workshop(client, stop, worksho
 
     post(client, stop, data)
 
-    assert Registration.objects.get().bookings.count() == 1
+    assert [b.session for b in Registration.objects.get().bookings.all()] == [workshops[1]]
+    assert [Session.objects.get(pk=w.pk).seats_taken for w in workshops] == [0, 1, 0]
 
 
 def test_full_stop_without_waiting_list_consent_is_refused(client, stop, workshops, form_data):
@@ -189,6 +190,7 @@ def test_full_stop_with_consent_joins_the_waiting_list(client, stop, workshops, 
     post(client, stop, {**form_data, "accept_waiting_list": "on"})
 
     assert Registration.objects.get(email=form_data["email"]).status == "waiting"
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 3
 
 
 def test_full_workshop_without_consent_is_refused(client, stop, workshops, form_data):
@@ -205,8 +207,13 @@ def test_full_workshop_without_consent_is_refused(client, stop, workshops, form_
 def test_unpublished_stop_has_no_form(client, workshops, form_data, status):
     stop = StopFactory(status=status)
 
-    assert client.get(url(stop)).status_code == 404
-    assert post(client, stop, form_data).status_code == 404
+    shown = client.get(url(stop))
+    posted = post(client, stop, form_data)
+
+    for response in (shown, posted):
+        assert response.status_code == 404
+        assert "Page introuvable" in text_of(response)
+        assert "Prénom" not in text_of(response)
     assert not Registration.objects.exists()
 
 
@@ -223,8 +230,11 @@ def test_closed_stop_refuses_registration_with_a_french_page(client, stop, works
     assert_nothing_saved(stop, workshops)
 
 
-def test_honeypot_filled_saves_nothing_but_answers_alike(client, stop, workshops, form_data):
-    response = post(client, stop, {**form_data, "website": "http://spam.example"}, follow=True)
+def test_honeypot_filled_saves_nothing_but_answers_alike(
+    client, stop, workshops, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, stop, {**form_data, "website": "http://spam.example"}, follow=True)
 
     assert "Merci, votre demande est bien reçue" in text_of(response)
     assert_nothing_saved(stop, workshops)
@@ -288,10 +298,16 @@ def manage_url(registration, action=""):
 
 
 def test_management_link_carries_no_personal_data(registration):
+    from django.core import signing
+
     token = make_token(registration)
 
-    assert "ada" not in token.lower()
-    assert "durand" not in token.lower()
+    # The payload is only base64-encoded, not encrypted: read it as anyone could.
+    payload = signing.b64_decode(token.split(":")[0].encode()).decode()
+    assert payload == f'[{registration.pk},"{registration.management_key}"]'
+    for personal in ("ada", "camille", "durand", "montpellier"):
+        assert personal not in payload.lower()
+        assert personal not in token.lower()
 
 
 def test_management_page_shows_the_registration_and_is_never_cached(client, registration):
@@ -375,7 +391,7 @@ def test_personal_calendar_download(client, registration, workshops):
 def test_forged_token_gets_a_clear_page_with_a_fresh_link_form(client, registration, token):
     response = client.get(f"/inscription/{token}/")
 
-    assert response.status_code in (404,)
+    assert response.status_code == 404
     page = text_of(response)
     assert "Ce lien ne fonctionne pas" in page
     assert "M’envoyer mon lien" in page
@@ -388,7 +404,9 @@ def test_tampered_token_cannot_act(client, registration, stop):
     response = client.post(f"/inscription/{tampered}/annulation/", {"confirm": "on"})
 
     assert response.status_code == 404
+    assert "Ce lien ne fonctionne pas" in text_of(response)
     assert Registration.objects.get(pk=registration.pk).status == "confirmed"
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 1
 
 
 def test_token_of_another_key_is_refused(client, registration):
@@ -396,7 +414,14 @@ def test_token_of_another_key_is_refused(client, registration):
 
     forged = signing.dumps([registration.pk, "guessed-key"], salt="registrations.manage")
 
-    assert client.get(f"/inscription/{forged}/").status_code == 404
+    shown = client.get(f"/inscription/{forged}/")
+    cancel = client.post(f"/inscription/{forged}/annulation/", {"confirm": "on"})
+
+    assert shown.status_code == 404
+    assert "Ce lien ne fonctionne pas" in text_of(shown)
+    assert "ada@example.org" not in text_of(shown)
+    assert cancel.status_code == 404
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"
 
 
 def test_expired_token_gets_a_clear_page(client, registration, stop):
