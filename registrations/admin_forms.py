@@ -9,6 +9,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events.models import Session, Stop
 
@@ -18,11 +19,21 @@ from .models import DETAIL_FIELDS, Registration
 
 
 class WorkshopsField(forms.ModelMultipleChoiceField):
+    """Workshops as checkboxes: their time, title and seats left (and the stop when several)."""
+
     widget = forms.CheckboxSelectMultiple
 
+    def __init__(self, *args, with_stop=True, **kwargs):
+        self.with_stop = with_stop
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, workshop):
-        start = timezone.localtime(workshop.starts_at)
-        return f"{workshop.stop.city} {start:%d/%m %H:%M} – {workshop.title}"
+        start, end = timezone.localtime(workshop.starts_at), timezone.localtime(workshop.ends_at)
+        seats = ngettext("%(n)s seat left", "%(n)s seats left", workshop.seats_left) % {
+            "n": workshop.seats_left
+        }
+        label = f"{start:%H:%M}–{end:%H:%M} – {workshop.title} ({seats})"
+        return f"{workshop.stop.city} {start:%d/%m} · {label}" if self.with_stop else label
 
 
 class ServiceFormMixin:
@@ -61,6 +72,9 @@ class RegistrationAddForm(ServiceFormMixin, forms.ModelForm):
         today = timezone.localdate()
         self.fields["stop"].queryset = Stop.objects.published().filter(date__gte=today)
         self.fields["email"].required = True
+        self.fields["email"].help_text = _(
+            "The confirmation and the link to manage the registration are sent here."
+        )
         self.fields["phone"].validators.append(phone_validator)
         self.fields["workshops"].queryset = (
             Session.objects.workshops()
