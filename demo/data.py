@@ -16,23 +16,22 @@ from events.content import bump_content_version
 from events.models import Contact, Partner, Session, Stop, Tour
 from speakers.models import SessionSpeaker, Speaker
 
+from . import texts
+
 PARIS = ZoneInfo("Europe/Paris")
 MONTPELLIER_SLUG = "transfo-montpellier-07122023"
 DEMO_COPY_SLUG = "demo-ia-generative-montpellier"
+# Printed: "Suivez les journées experts en direct sur twitter : @interconnectes #intercoTour".
+SOCIAL_LINE = "@interconnectes #intercoTour"
 
 TOUR = {
     "slug": "intercotour-2023-2024",
     "name": "IntercoTOUR 2023-2024",
     "organiser": "Les Interconnectés",
-    "intro": (
-        "Lancé en 2015 par le réseau des Interconnectés, l’IntercoTOUR est un événement national "
-        "itinérant qui propose une rencontre thématique mensuelle. Chaque journée réunit expertise "
-        "et bonnes pratiques sur les thèmes clés du numérique et met en valeur la richesse des "
-        "initiatives des collectivités françaises.\n\n"
-        "L’IntercoTOUR propose une journée expert par mois en région entre juin 2023 et février "
-        "2024. Le format renouvelé cette année renforce également les temps d’interaction et de "
-        "travail collectif."
-    ),
+    "intro": texts.TOUR_INTRO,
+    "manifesto_title": "Manifeste pour des territoires numériques responsables",
+    "manifesto": texts.MANIFESTO,
+    "social_line": SOCIAL_LINE,
 }
 
 # (slug, region, city, date, theme) as listed in the seed's "L'INTERCOTOUR" box.
@@ -54,27 +53,23 @@ STOPS = [
 
 MONTPELLIER = {
     "title": "L’IA générative va-t-elle nous remplacer ?",
-    "intro": (
-        "Le 6 juillet 2023, dans le cadre de la journée « Les données et l’IA au service des "
-        "politiques publiques des territoires » organisée au Hub des territoires, à Paris, Les "
-        "Interconnectés, France urbaine et Intercommunalités de France ont dévoilé le plan "
-        "d’action national d’observation des usages de l’Intelligence artificielle (IA) dans les "
-        "territoires, intitulé Les intelligences associées des territoires.\n\n"
-        "Si les associations d’élus s’engagent aujourd’hui, c’est parce que l’IA est un enjeu "
-        "hautement politique tant pour les collectivités que pour les citoyens. La création d’un "
-        "espace d’observation des impacts de l’IA et de décision pour les acteurs publics devient "
-        "indispensable."
-    ),
+    "intro": "",
+    "highlights_title": "Intelligence artificielle, les territoires s’engagent !",
+    "highlights": texts.HIGHLIGHTS,
     "venue_name": "Hôtel de Montpellier Méditerranée Métropole",
     "venue_address": "50 place Zeus BP 9531\n34045 Montpellier",
+    # As printed, under "TRANSPORTS EN COMMUN" (the page's headings say "by car", "from the
+    # railway station" for the printed "En voiture :" and "Depuis la gare :").
     "access_public_transport": (
-        "En tram : depuis la Gare Saint-Roch, prendre la ligne 1 et descendre à l’arrêt "
-        "Léon Blum (9 min)."
+        "En tram : Depuis la Gare Saint-Roch : prendre la ligne 1 et descendre à l’arrêt "
+        "Léon Blum (9min)"
     ),
-    "access_car": "Parking à proximité : Tam Montpellier-Parking (2 min à pied).",
-    "access_from_station": "6 min à pied depuis la Gare Saint-Roch.",
-    "hashtag": "#intercoTour",
-    "online_url": "https://www.evenements.interconnectes.com/transfo-montpellier-07122023",
+    "access_car": "Parking à proximité : Tam Montpellier-Parking (2min à pieds)",
+    "access_from_station": "6min à pieds depuis la Gare Saint-Roch",
+    "hashtag": SOCIAL_LINE,
+    # Printed as "Plus d'infos sur :": an information page, not a live stream (none printed).
+    "more_info_url": "https://www.evenements.interconnectes.com/transfo-montpellier-07122023",
+    "online_url": "",
     "capacity": 150,
 }
 
@@ -92,8 +87,7 @@ SPEAKERS = {
     "oberti": ("Jacques", "Oberti", "Président", "Communauté d’Agglomération du Sicoval", ""),
     "clement": ("Jean-Philippe", "Clément",
                 "Directeur général adjoint des services en charge de l’espace public et des "
-                "équipements", "Mairie du 17e Paris",
-                "Animateur du podcast Parlez-moi d’IA."),
+                "équipements", "Mairie du 17e Paris", ""),
     "dehais": ("Benoit", "Dehais", "DSI", "Conseil Régional Occitanie", ""),
     "guyon": ("Patrick", "Guyon", "Chargé du pilotage de la stratégie numérique",
               "Métropole Aix-Marseille-Provence", ""),
@@ -115,6 +109,13 @@ SPEAKERS = {
     "muller": ("Jean-Paul", "Muller", "Global practice manager AI", "Inetum", ""),
 }  # fmt: skip
 
+# What a session's programme prints beside a name when it differs from the speaker's profile:
+# key: {"job_title": ..., "organisation": ...} (SessionSpeaker's fields), in every session of
+# the printed day.
+AS_PRINTED_IN_SESSIONS = {
+    "clement": {"organisation": "Mairie du 17e Paris, Animateur du podcast Parlez-moi d’IA"},
+}
+
 S, INTRO, W = (
     SessionSpeaker.Role.SPEAKER,
     SessionSpeaker.Role.INTRODUCTION,
@@ -128,7 +129,7 @@ PROGRAMME = [
     ("09:00", "09:20", K.INTRODUCTION, "Introduction de la journée", "", "", None,
      [("reynaud", S), ("colucci", S)]),
     ("09:20", "10:45", K.PLENARY,
-     "Conférence plénière stratégique : entre risques et opportunités, quels choix pour nos "
+     "Conférence plénière stratégique : entre risques et opportunités quels choix pour nos "
      "organisations ?", "", "Salle du Conseil", None,
      [("ferguson", INTRO), ("derras", S), ("devineau", S), ("folcher", S), ("oberti", S),
       ("reynaud", S)]),
@@ -167,14 +168,8 @@ CONTACTS = [
 ]  # fmt: skip
 
 ORGANISERS = [
-    ("Les Interconnectés", "https://www.interconnectes.com/",
-     "Créée en 2009, les Interconnectés est la première association nationale d’élus dédiée aux "
-     "usages et innovations numériques au service des territoires. Interlocuteur de référence de "
-     "l’État, l’association porte la voix des territoires avec ses fondateurs Intercommunalités "
-     "de France et France urbaine et anime la Commission numérique des élus."),
-    ("Montpellier Méditerranée Métropole", "https://www.montpellier3m.fr/",
-     "La Métropole de Montpellier est composée de 31 communes, pour un total de 500 000 "
-     "habitants, avec la septième ville de France en son cœur : Montpellier."),
+    ("Les Interconnectés", "https://www.interconnectes.com/", texts.ASSOCIATION),
+    ("Montpellier Méditerranée Métropole", "https://www.montpellier3m.fr/", texts.METROPOLE),
 ]  # fmt: skip
 
 
@@ -206,7 +201,10 @@ def _speakers():
     return speakers
 
 
-def _fill_programme(stop, speakers):
+def _fill_programme(stop, speakers, *, as_printed):
+    """The programme's sessions and line-ups; ``as_printed``: with the lines printed that day
+    (the upcoming demo copy shows the speakers' profiles, which they can edit)."""
+    printed = AS_PRINTED_IN_SESSIONS if as_printed else {}
     for start, end, kind, title, description, room, capacity, line_up in PROGRAMME:
         session = Session.objects.create(
             stop=stop,
@@ -220,7 +218,13 @@ def _fill_programme(stop, speakers):
             capacity=capacity,
         )
         SessionSpeaker.objects.bulk_create(
-            SessionSpeaker(session=session, speaker=speakers[key], role=role, order=position)
+            SessionSpeaker(
+                session=session,
+                speaker=speakers[key],
+                role=role,
+                order=position,
+                **printed.get(key, {}),
+            )
             for position, (key, role) in enumerate(line_up)
         )
 
@@ -277,7 +281,7 @@ def load_demo(*, today=None):
                 tour=tour, slug=slug, **_montpellier_defaults(day, opens, closes)
             )
             stop.partners.set(organisers)
-            _fill_programme(stop, speakers)
+            _fill_programme(stop, speakers, as_printed=True)
         else:
             Stop.objects.create(
                 tour=tour,
@@ -291,7 +295,7 @@ def load_demo(*, today=None):
                 capacity=120,
                 registration_opens_at=opens,
                 registration_closes_at=closes,
-                hashtag="#intercoTour",
+                hashtag=SOCIAL_LINE,
             )
 
     # An upcoming copy of the Montpellier day, so that registration can be tried today.
@@ -310,6 +314,6 @@ def load_demo(*, today=None):
         defaults["title"] = f"{MONTPELLIER['title']} (journée de démonstration)"
         demo = Stop.objects.create(tour=tour, slug=DEMO_COPY_SLUG, **defaults)
         demo.partners.set(organisers)
-        _fill_programme(demo, speakers)
+        _fill_programme(demo, speakers, as_printed=False)
     bump_content_version()  # line-ups were bulk-created, without signals
     return demo

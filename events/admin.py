@@ -242,7 +242,8 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/events/stop/duplicate.html", context)
 
     fieldsets = [
-        (None, {"fields": ["tour", "status", "title", "slug", "theme", "intro", "hashtag"]}),
+        (None, {"fields": ["tour", "status", "title", "slug", "theme", "intro"]}),
+        (_("To discover"), {"fields": ["highlights_title", "highlights"]}),
         (None, {"fields": ["region", "city", "date", "start_time", "end_time"]}),
         (
             _("Venue and access"),
@@ -263,10 +264,10 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
                     "capacity",
                     "registration_opens_at",
                     "registration_closes_at",
-                    "online_url",
                 ]
             },
         ),
+        (_("Follow the day"), {"fields": ["hashtag", "more_info_url", "online_url"]}),
         (None, {"fields": ["partners"]}),
     ]
 

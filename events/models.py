@@ -24,6 +24,11 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+PROSE_HELP = _(
+    "Plain text: paragraphs separated by a blank line; a line starting with “- ” is a bullet."
+)
+
+
 class Tour(TimestampedModel):
     """A season of the IntercoTOUR, e.g. "IntercoTOUR 2023-2024"."""
 
@@ -31,6 +36,19 @@ class Tour(TimestampedModel):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     organiser = models.CharField(_("organiser"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
+    manifesto_title = models.CharField(
+        _("manifesto title"),
+        max_length=250,
+        blank=True,
+        help_text=_("Shown on the tour's page and linked from the home page."),
+    )
+    manifesto = models.TextField(_("manifesto"), blank=True, help_text=PROSE_HELP)
+    social_line = models.CharField(
+        _("social networks"),
+        max_length=200,
+        blank=True,
+        help_text=_("Accounts and hashtags, as printed, e.g. @interconnectes #intercoTour."),
+    )
 
     objects = ContentQuerySet.as_manager()
 
@@ -120,6 +138,8 @@ class Stop(TimestampedModel):
     theme = models.CharField(_("theme"), max_length=200)
     title = models.CharField(_("title"), max_length=250)
     intro = models.TextField(_("introduction"), blank=True)
+    highlights_title = models.CharField(_("“To discover” title"), max_length=250, blank=True)
+    highlights = models.TextField(_("“To discover” text"), blank=True, help_text=PROSE_HELP)
 
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.TextField(_("venue address"), blank=True)
@@ -138,8 +158,22 @@ class Stop(TimestampedModel):
         editable=False,
         help_text=_("Confirmed in-person registrations; kept by the registration services."),
     )
-    online_url = models.URLField(_("online-following link"), blank=True)
-    hashtag = models.CharField(_("hashtag"), max_length=100, blank=True)
+    more_info_url = models.URLField(
+        _("“more information” link"),
+        blank=True,
+        help_text=_("A page with more information (printed “Plus d’infos”); not the live stream."),
+    )
+    online_url = models.URLField(
+        _("live-stream link"),
+        blank=True,
+        help_text=_("Where online attendees follow the day live. Blank: no link is shown."),
+    )
+    hashtag = models.CharField(
+        _("social networks"),
+        max_length=100,
+        blank=True,
+        help_text=_("Accounts and hashtags, as printed, e.g. @interconnectes #intercoTour."),
+    )
     partners = models.ManyToManyField(
         "Partner", verbose_name=_("partners"), related_name="stops", blank=True
     )

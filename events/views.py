@@ -1,11 +1,12 @@
 import datetime
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from . import selectors
 from .calendars import stop_programme_calendar
@@ -33,6 +34,25 @@ def home(request):
     return response
 
 
+def tour_detail(request, slug):
+    """The tour's own page: its introduction, its manifesto, and where to follow its news."""
+    stops = list(
+        Stop.objects.published().filter(tour__slug=slug).select_related("tour").order_by("date")
+    )
+    if not stops:  # an unknown tour, or one with nothing published yet: nothing to reveal
+        raise Http404(_("This tour has no published stop."))
+    today = timezone.localdate()
+    return render(
+        request,
+        "events/tour_detail.html",
+        {
+            "tour": stops[0].tour,
+            "past_stops": [stop for stop in stops if stop.date < today],
+            "upcoming_stops": [stop for stop in stops if stop.date >= today],
+        },
+    )
+
+
 def _clock_boundary(stop, now):
     """The next time the stop page's wording changes by itself (opening, closing, the day)."""
     day_after = timezone.make_aware(
@@ -51,6 +71,7 @@ def stop_detail(request, slug):
     def render_page():
         stop = get_object_or_404(Stop.objects.published().with_programme(), slug=slug)
         now = timezone.now()
+        today = timezone.localdate(now)
         html = render_to_string(
             "events/stop_detail.html",
             {
@@ -59,7 +80,8 @@ def stop_detail(request, slug):
                 "contacts": selectors.stop_contacts(stop),
                 "partners": list(stop.partners.all()),
                 "registration_state": stop.registration_state(now),
-                "today": timezone.localdate(now),
+                "today": today,
+                "day_over": stop.date < today,
             },
             request=request,
         )

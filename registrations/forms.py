@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.models import group_into_slots
+from events.typography import french_spacing
 from intercotour.accessible_forms import AccessibleErrorsMixin
 
 from .models import DETAIL_FIELDS, Registration
@@ -15,6 +16,25 @@ phone_validator = RegexValidator(
 )
 
 
+class TelInput(forms.TextInput):
+    """A phone number: the phone keypad on mobiles."""
+
+    input_type = "tel"
+
+
+class UniqueIdsMixin:
+    """Ids prefixed with ``id_prefix``: unique on a page that holds several forms.
+
+    The field names, and so what the browser posts, stay the same.
+    """
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def _workshop_label(workshop):
     if workshop.seats_left:
         seats = ngettext("%(n)s seat left", "%(n)s seats left", workshop.seats_left) % {
@@ -22,7 +42,7 @@ def _workshop_label(workshop):
         }
     else:
         seats = _("full – waiting list")
-    return f"{workshop.title} ({seats})"
+    return f"{french_spacing(workshop.title)} ({seats})"
 
 
 def slot_field_name(starts_at):
@@ -133,11 +153,17 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
             "email": _("Your confirmation and the link to manage your registration go here."),
             "dietary_requirements": _("E.g. vegetarian, gluten-free, allergies."),
         }
-        widgets = {"category": forms.Select}
+        widgets = {"category": forms.Select, "phone": TelInput}
 
     def __init__(self, stop, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stop = stop
+        if stop.is_full:
+            self.fields["mode"].initial = Registration.Mode.ONLINE
+            self.fields["mode"].help_text = _(
+                "All in-person places are taken, so online attendance is selected. To wait for "
+                "an in-person place instead, choose “In person” and tick the waiting list box."
+            )
         self.fields["email"].required = True  # blank only for walk-ins at the door
         self.fields["phone"].validators.append(phone_validator)
         self.fields["category"].choices = [("", _("— choose —"))] + list(
@@ -175,7 +201,8 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         }
 
 
-class WorkshopsForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.Form):
+class WorkshopsForm(UniqueIdsMixin, AccessibleErrorsMixin, WorkshopChoiceMixin, forms.Form):
+    id_prefix = "workshops"
     accept_waiting_list = ACCEPT_WAITING_LIST
 
     def __init__(self, registration, *args, **kwargs):
@@ -191,7 +218,8 @@ class WorkshopsForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.Form):
         return cleaned
 
 
-class ModeForm(AccessibleErrorsMixin, forms.Form):
+class ModeForm(UniqueIdsMixin, AccessibleErrorsMixin, forms.Form):
+    id_prefix = "attendance"
     mode = forms.ChoiceField(
         label=_("How will you attend?"), choices=Registration.Mode.choices, widget=forms.RadioSelect
     )
@@ -203,6 +231,7 @@ class DetailsForm(AccessibleErrorsMixin, forms.ModelForm):
         model = Registration
         fields = DETAIL_FIELDS
         labels = RegistrationForm.Meta.labels
+        widgets = {"phone": TelInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,7 @@
-"""Reads for the organisers: a stop's figures, lists for the caterer and the venue."""
+"""Reads for the organisers: a stop's figures, lists for the caterer and the venue; and what
+someone who has just registered got."""
+
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
@@ -171,3 +174,53 @@ def possible_duplicates(stop, *, first_name, last_name):
         )
         .order_by("pk")
     )
+
+
+@dataclass
+class RegistrationOutcome:
+    """What a person who has just registered got: for the thank-you page."""
+
+    registration: Registration
+    # Rank in the day's waiting list (1 = next to get a place), when waiting for the day.
+    day_rank: int | None
+    # [(booking, rank in the workshop's waiting list or None), ...] in time order.
+    workshops: list
+
+
+def _rank(line, row):
+    """``row``'s rank in ``line`` (a waiting list ordered by ``waiting_since``, then pk)."""
+    ahead = line.filter(
+        Q(waiting_since__lt=row.waiting_since) | Q(waiting_since=row.waiting_since, pk__lt=row.pk)
+    )
+    return ahead.count() + 1
+
+
+def registration_outcome(*, stop, registration_id):
+    """The outcome of registration ``registration_id`` of ``stop``, or None if there is none.
+
+    A workshop's waiting list holds only attendees with a place for the day: while the
+    registration itself waits for the day, its workshops have no rank yet.
+    """
+    registration = (
+        Registration.objects.active().filter(stop=stop, pk=registration_id).first()
+        if isinstance(registration_id, int)
+        else None
+    )
+    if registration is None:
+        return None
+    day_rank = None
+    if registration.status == WAITING:
+        day_rank = _rank(Registration.objects.filter(stop=stop).waiting_in_line(), registration)
+    workshops = []
+    bookings = registration.bookings.select_related("session").order_by(
+        "session__starts_at", "session__pk"
+    )
+    for booking in bookings:
+        rank = None
+        if booking.status == WAITING and registration.holds_in_person_place:
+            rank = _rank(
+                WorkshopBooking.objects.filter(session=booking.session_id).waiting_in_line(),
+                booking,
+            )
+        workshops.append((booking, rank))
+    return RegistrationOutcome(registration, day_rank, workshops)

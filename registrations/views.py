@@ -12,7 +12,7 @@ from events.models import Stop
 from events.page_cache import SITE, versions
 from intercotour.guards import form_guard
 
-from . import emails, services
+from . import emails, selectors, services
 from .calendars import registration_calendar
 from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
 from .models import Registration
@@ -39,11 +39,13 @@ def register(request, slug):
         form = RegistrationForm(stop, request.POST)
         if form.is_valid():
             try:
-                services.register(stop=stop, **form.registration_details())
+                registration, created = services.register(stop=stop, **form.registration_details())
             except services.RegistrationError as error:
                 form.add_error(error.field, error.message)
             else:
-                return _registration_received(request, stop, form.cleaned_data["email"])
+                return _registration_received(
+                    request, stop, form.cleaned_data["email"], registration if created else None
+                )
         status = 400
     else:
         form = RegistrationForm(stop)
@@ -52,20 +54,35 @@ def register(request, slug):
     )
 
 
-def _registration_received(request, stop, email):
-    # The same answer whether the e-mail was new, already registered, or a bot's: the page
-    # tells nothing about existing registrations.
+def _registration_received(request, stop, email, created=None):
+    """Off to the thank-you page, with what it may say kept in the session (not the URL).
+
+    ``created``: the registration this request has just made. Only then does the page tell
+    its outcome; an address already registered (or a bot's) gets the page that says "see the
+    e-mail", which tells nothing of the existing registration to whoever typed the address.
+    """
     request.session["registration_email"] = email
+    if created is None:
+        request.session.pop("registration_id", None)
+    else:
+        request.session["registration_id"] = created.pk
     return redirect("registrations:received", slug=stop.slug)
 
 
 @never_cache
 def received(request, slug):
     stop = get_object_or_404(Stop.objects.published(), slug=slug)
+    outcome = selectors.registration_outcome(
+        stop=stop, registration_id=request.session.get("registration_id")
+    )
     return render(
         request,
         "registrations/received.html",
-        {"stop": stop, "email": request.session.get("registration_email", "")},
+        {
+            "stop": stop,
+            "email": request.session.get("registration_email", ""),
+            "outcome": outcome,
+        },
     )
 
 

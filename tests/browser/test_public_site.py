@@ -20,6 +20,7 @@ def demo(transactional_db):
         "/intervenants/",
         "/intervenants/jean-philippe-clement/",
         "/accessibilite/",
+        "/tournee/intercotour-2023-2024/",
         "/page-inconnue/",
     ],
 )

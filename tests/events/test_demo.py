@@ -2,20 +2,23 @@
 
 import datetime
 import re
+from html import unescape
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
 from demo.data import DEMO_COPY_SLUG, MONTPELLIER_SLUG
-from events.models import Contact, Session, Stop, Tour, group_into_slots
+from events.models import Contact, Partner, Session, Stop, Tour, group_into_slots
 from speakers.models import SessionSpeaker, Speaker
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
-SEED_DIR = Path(__file__).resolve().parents[3] / "shared" / "seed"
+SEED_DIR = Path(settings.BASE_DIR).parent / "shared" / "seed"
 
 
 def _seed_text():
@@ -23,6 +26,20 @@ def _seed_text():
     if not files:
         pytest.skip(f"seed programme not found in {SEED_DIR}")
     return re.sub(r"\s+", " ", " ".join(f.read_text() for f in files))
+
+
+def printed(start, end):
+    """The printed text from ``start`` to the next ``end`` (included), white space folded.
+
+    Read from the seed, not re-typed: only the first and last words are written here.
+    """
+    seed = _seed_text()
+    begin = seed.index(start)
+    return seed[begin : seed.index(end, begin) + len(end)]
+
+
+def paragraphs(text):
+    return [re.sub(r"\s+", " ", block).strip() for block in text.split("\n\n")]
 
 
 def _counts():
@@ -67,7 +84,7 @@ def test_speakers_of_several_sessions_are_one_speaker(demo_stop):
     ]
     assert titles == [
         "Introduction de la journée",
-        "Conférence plénière stratégique : entre risques et opportunités, quels choix pour "
+        "Conférence plénière stratégique : entre risques et opportunités quels choix pour "
         "nos organisations ?",
         "Clôture de la journée",
     ]
@@ -120,14 +137,18 @@ def test_montpellier_roles_introduction_and_with_are_kept(demo_stop):
     assert roffini.order == germain.order + 1
 
 
-def test_montpellier_venue_contacts_and_hashtag(demo_stop):
+def test_montpellier_venue_contacts_and_social_line(demo_stop):
+    seed = _seed_text()
+
     assert demo_stop.slug == MONTPELLIER_SLUG
     assert demo_stop.venue_name == "Hôtel de Montpellier Méditerranée Métropole"
     assert demo_stop.venue_address == "50 place Zeus BP 9531\n34045 Montpellier"
-    assert "Léon Blum" in demo_stop.access_public_transport
-    assert "Tam Montpellier-Parking" in demo_stop.access_car
-    assert "Gare Saint-Roch" in demo_stop.access_from_station
-    assert demo_stop.hashtag == "#intercoTour"
+    assert demo_stop.access_public_transport == printed("En tram :", "(9min)")
+    assert f"En voiture : {demo_stop.access_car}" in seed
+    assert f"Depuis la gare : {demo_stop.access_from_station}" in seed
+    social = printed("Suivez les journées experts en direct", "#intercoTour")
+    assert social.endswith(f"twitter : {demo_stop.hashtag}")
+    assert demo_stop.hashtag == "@interconnectes #intercoTour"
     contacts = [(c.name, c.email, c.phone) for c in demo_stop.tour.contacts.all()]
     assert contacts == [
         ("Céline Colucci", "ccolucci@interconnectes.com", "06 10 86 23 87"),
@@ -170,3 +191,122 @@ def test_load_demo_is_all_or_nothing(monkeypatch):
         demo.load_demo()
 
     assert _counts() == [0, 0, 0, 0, 0, 0]
+
+
+# --- The Montpellier page, line by line against the printed programme ---------------------
+
+
+def test_every_title_of_the_day_is_as_printed(demo_stop):
+    seed = _seed_text()
+    titles = [demo_stop.title, demo_stop.highlights_title]
+    titles += [session.title for session in demo_stop.sessions.all()]
+
+    missing = [title for title in titles if title.upper() not in seed]
+
+    assert missing == []
+    plenary = demo_stop.sessions.get(kind=Session.Kind.PLENARY)
+    assert plenary.title.upper() == printed("CONFÉRENCE PLÉNIÈRE STRATÉGIQUE", "ORGANISATIONS ?")
+
+
+def test_every_line_up_line_is_as_printed_in_its_session(demo_stop):
+    seed = _seed_text()
+    line_ups = SessionSpeaker.objects.filter(session__stop=demo_stop).select_related("speaker")
+
+    shown = [
+        f"{ss.speaker.full_name}, {ss.job_title or ss.speaker.job_title}, "
+        f"{ss.organisation or ss.speaker.organisation}"
+        for ss in line_ups
+    ]
+
+    assert [line for line in shown if line not in seed] == []
+    clement = printed("Jean-Philippe Clément,", "Parlez-moi d’IA")
+    assert shown.count(clement) == 2
+    assert clement.endswith(", Animateur du podcast Parlez-moi d’IA")
+
+
+def test_montpellier_page_shows_clement_line_in_both_sessions(client, demo_stop):
+    page = text_of(client.get(demo_stop.get_absolute_url()))
+
+    assert page.count(printed("Jean-Philippe Clément,", "Parlez-moi d’IA")) == 2
+
+
+def test_to_discover_text_has_its_paragraphs_and_the_three_axes_as_printed(client, demo_stop):
+    html = client.get(demo_stop.get_absolute_url()).text
+    section = html[html.index('<section class="highlights"') :]
+    section = section[: section.index("</section>")]
+
+    shown_paragraphs = [unescape(p) for p in re.findall(r"<p>(.*?)</p>", section, re.S)]
+    shown_bullets = [unescape(li) for li in re.findall(r"<li>(.*?)</li>", section, re.S)]
+
+    assert demo_stop.highlights_title.upper() == printed("INTELLIGENCE ARTIFICIELLE,", "!")
+    assert shown_paragraphs == [
+        printed("Le 6 juillet 2023", "associées des territoires."),
+        printed("Si les associations d’élus", "devient indispensable."),
+        printed("Un plan d’action sur 3 ans", "axes stratégiques :"),
+    ]
+    assert shown_bullets == [
+        printed("L’IA au service des politiques publiques :", "communauté d’acteurs ;"),
+        printed("L’IA et la vie publique :", "société civile du numérique ;"),
+        printed("L’IA et la transformation des métiers", "de la transition numérique."),
+    ]
+
+
+def test_organisers_descriptions_are_printed_in_full(demo_stop):
+    descriptions = dict(demo_stop.partners.values_list("name", "description"))
+
+    assert descriptions == {
+        "Les Interconnectés": printed("Créée en 2009,", "«start-up interconnectée»."),
+        "Montpellier Méditerranée Métropole": printed(
+            "La Métropole de Montpellier est composée", "aux enjeux de l’intelligence artificielle."
+        ),
+    }
+    assert Partner.objects.filter(kind=Partner.Kind.ORGANISER).count() == 2
+
+
+def test_more_information_is_a_link_and_no_live_stream_is_made_up(client, demo_stop):
+    more_info = printed("Plus d’infos sur :", "07122023").removeprefix("Plus d’infos sur : ")
+
+    page = client.get(demo_stop.get_absolute_url())
+
+    assert demo_stop.more_info_url == more_info
+    assert demo_stop.online_url == ""
+    assert f'href="{more_info}"' in page.text
+    assert "en direct en ligne" not in text_of(page)
+    assert f"{demo_stop.hashtag}" in text_of(page)
+
+
+def test_tour_texts_are_as_printed(demo_stop):
+    tour = demo_stop.tour
+
+    assert paragraphs(tour.intro) == [
+        printed("Lancé en 2015", "collectivités françaises."),
+        printed("L'intercoTOUR propose", "travail collectif."),
+        printed("L'ensemble de ces travaux", "commission numérique en 2021."),
+    ]
+    assert tour.manifesto_title.upper() == printed("MANIFESTE POUR", "RESPONSABLES")
+    assert paragraphs(tour.manifesto) == [
+        printed("Le numérique s’est imposé", "écologiquement durable."),
+        printed("Articulé autour de trois ambitions", "en cours de définition."),
+        printed("Ce manifeste est le fruit", "17 et 18 mars 2021."),
+    ]
+    assert tour.social_line == demo_stop.hashtag
+
+
+def test_tour_page_shows_the_manifesto_and_the_news_and_home_links_to_it(client, demo_stop):
+    tour = demo_stop.tour
+
+    home = client.get("/").text
+    page = client.get(f"/tournee/{tour.slug}/")
+
+    assert f'href="/tournee/{tour.slug}/#manifeste"' in home
+    assert f'href="/tournee/{tour.slug}/#actualite"' in home
+    text = text_of(page)
+    assert "Manifeste pour des territoires numériques responsables" in text
+    for paragraph in paragraphs(tour.manifesto):
+        assert paragraph in text
+    assert "Suivez notre actualité" in text
+    assert "Sur les réseaux sociaux : @interconnectes #intercoTour" in text
+    assert (
+        "Occitanie – Montpellier – 7 décembre 2023 Transformation des métiers et IA générative"
+        in text
+    )

@@ -79,6 +79,24 @@ def test_home_query_count_does_not_grow_with_the_tour(client, django_assert_num_
     assert text_of(response).count("Inscriptions ouvertes") == stops
 
 
+@pytest.mark.parametrize("stops", [2, 30])
+def test_tour_page_query_count_does_not_grow_with_the_tour(
+    client, django_assert_num_queries, stops
+):
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    tour = StopFactory(
+        date=past, registration_opens_at=timezone.now() - datetime.timedelta(days=30)
+    ).tour
+    StopFactory.create_batch(stops - 1, tour=tour)
+
+    with django_assert_num_queries(1):
+        response = client.get(f"/tournee/{tour.slug}/")
+
+    page = text_of(response)
+    assert page.count("Transformation des métiers et IA générative") == stops
+    assert page.index("Étapes passées") < page.index("Prochaines étapes")
+
+
 @pytest.mark.parametrize(("sessions", "speakers"), [(5, 8), (60, 100)])
 def test_speaker_list_query_count_does_not_grow(
     client, django_assert_num_queries, sessions, speakers

@@ -98,7 +98,26 @@ def test_stop_page_programme_is_grouped_by_time_slot(client, demo_stop):
         ("15h00", "16h30"),  # one slot for the three parallel workshops
         ("16h30", "17h00"),
     ]
+    assert "3 sessions en parallèle" in page
+
+
+def test_upcoming_stop_asks_to_choose_one_of_the_parallel_workshops(client, demo_stop):
+    page = text_of(client.get(f"/{DEMO_COPY_SLUG}/"))
+
     assert "3 sessions en parallèle – choisissez-en une" in page
+    assert page.count("places restantes") == 3 + 1  # three workshops, and the day
+
+
+def test_past_stop_shows_no_seats_left_and_no_call_to_choose(client, demo_stop):
+    Session.objects.filter(stop=demo_stop, kind="workshop").update(seats_taken=0)
+
+    page = text_of(client.get(f"/{MONTPELLIER_SLUG}/"))
+
+    assert "Cette journée a eu lieu." in page
+    assert page.count("Présentiel uniquement") == 3
+    assert "restante" not in page
+    assert "choisissez" not in page
+    assert "liste d’attente" not in page
 
 
 def test_stop_page_shows_parallel_workshops_side_by_side_in_one_slot(client, demo_stop):
@@ -111,10 +130,11 @@ def test_stop_page_shows_parallel_workshops_side_by_side_in_one_slot(client, dem
 
 
 def test_stop_page_marks_workshops_in_person_only_with_seats_left(client, demo_stop):
-    workshop = demo_stop.sessions.workshops().order_by("pk").first()
+    upcoming = Stop.objects.get(slug=DEMO_COPY_SLUG)
+    workshop = upcoming.sessions.workshops().order_by("pk").first()
     Session.objects.filter(pk=workshop.pk).update(seats_taken=38)
 
-    page = text_of(client.get(f"/{MONTPELLIER_SLUG}/"))
+    page = text_of(client.get(f"/{DEMO_COPY_SLUG}/"))
 
     assert page.count("Présentiel uniquement") == 3
     assert (
@@ -157,9 +177,9 @@ def test_stop_page_shows_access_contacts_partners_and_follow_links(client, demo_
     response = client.get(f"/{MONTPELLIER_SLUG}/")
     page = text_of(response)
 
-    assert "En transports en commun En tram : depuis la Gare Saint-Roch" in page
+    assert "En transports en commun En tram : Depuis la Gare Saint-Roch" in page
     assert "En voiture Parking à proximité : Tam Montpellier-Parking" in page
-    assert "Depuis la gare 6 min à pied depuis la Gare Saint-Roch." in page
+    assert "Depuis la gare 6min à pieds depuis la Gare Saint-Roch" in page
     assert (
         'href="https://www.openstreetmap.org/search?query=H%C3%B4tel%20de%20Montpellier'
         in response.text
@@ -167,8 +187,13 @@ def test_stop_page_shows_access_contacts_partners_and_follow_links(client, demo_
     assert "Céline Colucci Déléguée générale, Relation aux élus, Presse" in page
     assert "fsanjuan@interconnectes.com" in page
     assert "Les Interconnectés Organisateur" in page
-    assert "Sur les réseaux sociaux : #intercoTour" in page
-    assert f'href="{demo_stop.online_url}"' in response.text
+    assert (
+        "Suivez les journées experts en direct sur les réseaux sociaux : "
+        "@interconnectes #intercoTour" in page
+    )
+    assert f"Plus d’infos : {demo_stop.more_info_url}" in page
+    assert f'href="{demo_stop.more_info_url}"' in response.text
+    assert "Suivre la journée en direct en ligne" not in page  # no live stream is set
     assert f'href="/{MONTPELLIER_SLUG}/programme.ics"' in response.text
 
 
@@ -407,3 +432,64 @@ def test_stop_page_shows_its_partners_with_logo_free_names(client):
     page = text_of(client.get(stop.get_absolute_url()))
 
     assert "Banque des Territoires Partenaire" in page
+
+
+def test_stop_page_links_the_live_stream_apart_from_more_information(client):
+    stop = StopFactory(
+        online_url="https://live.example.org/jour", more_info_url="https://example.org/infos"
+    )
+
+    response = client.get(stop.get_absolute_url())
+
+    page = text_of(response)
+    assert '<a href="https://live.example.org/jour">Suivre la journée en direct en ligne</a>' in (
+        response.text
+    )
+    assert "Plus d’infos : https://example.org/infos" in page
+
+
+def test_stop_page_shows_to_discover_with_its_bullets_and_escapes_markup(client):
+    stop = StopFactory(
+        highlights_title="Les territoires s’engagent !",
+        highlights="Premier paragraphe <script>alert(1)</script>.\n\nTrois axes :\n- un ;\n- deux.",
+    )
+
+    html = client.get(stop.get_absolute_url()).text
+
+    section = html[html.index('<section class="highlights"') :]
+    section = section[: section.index("</section>")]
+    assert '<h3 class="highlights__title">Les territoires s’engagent\u202f!</h3>' in section
+    assert "<p>Premier paragraphe &lt;script&gt;alert(1)&lt;/script&gt;.</p>" in section
+    assert "<p>Trois axes :</p>\n<ul><li>un ;</li><li>deux.</li></ul>" in section
+    assert "<script>alert" not in html
+
+
+# --- The tour's page -----------------------------------------------------------------------
+
+
+def test_tour_page_of_an_unknown_or_unpublished_tour_is_a_french_404(client):
+    draft = StopFactory(status=Stop.Status.DRAFT)
+
+    for address in ("/tournee/inconnue/", f"/tournee/{draft.tour.slug}/", "/tournee/<x>/"):
+        response = client.get(address)
+        assert response.status_code == 404, address
+    assert draft.tour.name not in client.get(f"/tournee/{draft.tour.slug}/").text
+
+
+def test_tour_page_without_a_manifesto_shows_no_empty_section(client):
+    stop = StopFactory()
+
+    response = client.get(f"/tournee/{stop.tour.slug}/")
+
+    assert 'id="manifeste"' not in response.text
+    assert "Suivez notre actualité" in text_of(response)
+    assert 'href="/tournee/' + stop.tour.slug + '/#manifeste"' not in client.get("/").text
+
+
+def test_tour_slug_cannot_be_a_stop_address():
+    from django.core.exceptions import ValidationError
+
+    from events.models import validate_stop_slug
+
+    with pytest.raises(ValidationError):
+        validate_stop_slug("tournee")
