@@ -72,7 +72,7 @@ class StopQuerySet(ContentQuerySet):
 
 RESERVED_SLUGS = {"admin", "i18n", "intervenants", "accessibilite", "confidentialite", "static",
                   "media", "espace-intervenant", "inscription", "healthz", "langue",
-                  "tournee"}  # fmt: skip
+                  "tournee", "attestation", "mon-parcours"}  # fmt: skip
 
 
 def validate_stop_slug(value):

@@ -44,6 +44,10 @@ class RegistrationQuerySet(models.QuerySet):
         """The stop's waiting list, first come first served."""
         return self.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
 
+    def certifiable(self):
+        """Checked in at the desk and not cancelled: those an attendance certificate names."""
+        return self.active().filter(checked_in_at__isnull=False)
+
 
 class Registration(TimestampedModel):
     """One attendee's registration to one stop, in person or online."""
@@ -95,6 +99,9 @@ class Registration(TimestampedModel):
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    certificate_sent_at = models.DateTimeField(
+        _("attendance certificate sent at"), null=True, blank=True, editable=False
+    )
 
     walk_in = models.BooleanField(
         _("walk-in"), default=False, help_text=_("Came on the day without registering.")

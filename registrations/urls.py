@@ -13,6 +13,8 @@ urlpatterns = [
     path("inscription/<str:token>/coordonnees/", views.change_details, name="change_details"),
     path("inscription/<str:token>/annulation/", views.cancel, name="cancel"),
     path("inscription/<str:token>/agenda.ics", views.personal_calendar, name="calendar"),
+    path("inscription/<str:token>/attestation.pdf", views.certificate, name="certificate"),
+    path("attestation/<str:code>/", views.certificate_check, name="certificate_check"),
     path("<slug:slug>/inscription/", views.register, name="register"),
     path("<slug:slug>/inscription/merci/", views.received, name="received"),
 ]
