@@ -6,6 +6,8 @@ import re
 import zipfile
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -316,3 +318,82 @@ def test_certificates_zip_needs_the_permission_to_view_registrations(client, att
 
     assert response.status_code == 403
     assert not getattr(response, "streaming", False)
+
+
+# --- By e-mail, the day after -------------------------------------------------------------
+
+
+def test_certificates_are_emailed_the_day_after_each_person_once(
+    stop, attendee, django_capture_on_commit_callbacks
+):
+    Registration.objects.create(  # confirmed, never checked in
+        stop=stop, status="confirmed", mode="in_person", category="other",
+        **{k: v for k, v in registration_details(first_name="Absent").items() if k in
+           ("first_name", "last_name", "email", "organisation", "job_title")},
+    )  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.send_due_certificates()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.send_due_certificates()
+
+    assert (first, second) == (1, 0)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [attendee.email]
+    assert message.subject.startswith("[IntercoTOUR] Votre attestation de présence – Montpellier")
+    assert "Bonjour Camille," in message.body
+    assert "Votre attestation de présence est jointe à ce message (PDF)." in message.body
+    assert f"/inscription/{make_token(attendee)}/" in message.body
+    assert f"/attestation/{certificates.verification_code(attendee)}/" in message.body
+    ((name, content, mimetype),) = message.attachments
+    assert mimetype == "application/pdf"
+    assert name.startswith("attestation-")
+    assert "Camille Durand" in pdf_text(content)
+    assert Registration.objects.get(pk=attendee.pk).certificate_sent_at is not None
+
+
+def test_certificates_are_not_emailed_before_the_day_is_over_nor_for_old_days(
+    stop, django_capture_on_commit_callbacks
+):
+    today_stop = StopFactory(
+        date=timezone.localdate(),
+        registration_closes_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    old_stop = StopFactory()
+    for each in (today_stop, old_stop):
+        registration, _created = services.register(stop=each, **registration_details())
+        services.check_in(registration=registration)
+    move_to_the_past(old_stop, days=30)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_due_certificates()
+
+    assert sent == 0
+    assert mail.outbox == []
+
+
+def test_a_failed_certificate_email_is_tried_again_the_next_day(
+    attendee, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.registrations.test_views.BrokenMailServer"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_due_certificates()
+    assert Registration.objects.get(pk=attendee.pk).certificate_sent_at is None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_due_certificates()
+
+    assert sent == 1
+    assert [m.to for m in mail.outbox] == [[attendee.email]]
+
+
+def test_send_certificates_command_reports_the_count(attendee, django_capture_on_commit_callbacks):
+    output = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_certificates", stdout=output)
+
+    assert output.getvalue() == "1 attendance certificates sent.\n"
+    assert len(mail.outbox) == 1
