@@ -207,3 +207,22 @@ class WorkshopBooking(TimestampedModel):
 
     def __str__(self):
         return f"{self.registration} – {self.session.title}"
+
+
+class AttendeeSignIn(TimestampedModel):
+    """The one-time sign-in nonce of "Mon parcours" for one e-mail address.
+
+    Attendees have no account: their registrations share an e-mail address. This row holds
+    the nonce that the e-mailed sign-in link carries; using the link renews it, so that each
+    link works once. It is created only for an address that has registrations.
+    """
+
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)  # stored lowercased
+    sign_in_nonce = models.CharField(max_length=64, default=new_management_key, editable=False)
+
+    class Meta:
+        verbose_name = _("attendee sign-in")
+        verbose_name_plural = _("attendee sign-ins")
+
+    def __str__(self):
+        return self.email

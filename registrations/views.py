@@ -10,10 +10,11 @@ from django.views.decorators.cache import never_cache
 from events.models import Stop
 from intercotour.guards import form_guard
 
-from . import certificates, emails, services
+from . import certificates, emails, my_tour_views, services
 from .calendars import registration_calendar
 from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
 from .models import Registration
+from .my_tour import prefilled_details
 from .tokens import ExpiredToken, InvalidToken, day_is_over, registration_from_token
 
 
@@ -44,9 +45,15 @@ def register(request, slug):
                 return _registration_received(request, stop, form.cleaned_data["email"])
         status = 400
     else:
-        form = RegistrationForm(stop)
+        # Signed in to "Mon parcours": the details of their latest registration, read
+        # server-side from the session (never from the URL).
+        email = my_tour_views.signed_in_email(request)
+        form = RegistrationForm(stop, initial=prefilled_details(email) if email else None)
     return render(
-        request, "registrations/register.html", {"stop": stop, "form": form}, status=status
+        request,
+        "registrations/register.html",
+        {"stop": stop, "form": form, "prefilled": form.initial},
+        status=status,
     )
 
 
