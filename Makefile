@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= true
 
-.PHONY: install run test lint format messages demo-data clean
+.PHONY: install run test lint format messages demo-data clean system-libraries
+
+# WeasyPrint (attendance certificates) loads Pango and HarfBuzz from the system, and needs fonts.
+SYSTEM_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +25,16 @@ node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
-run: install
+system-libraries: install
+	@$(PY) -c "import weasyprint" 2>/dev/null || { \
+	  echo "WeasyPrint, which renders the attendance certificates, cannot load Pango and HarfBuzz."; \
+	  echo "  Debian/Ubuntu:  sudo apt-get install $(SYSTEM_LIBRARIES)"; \
+	  echo "  Fedora:         sudo dnf install pango dejavu-sans-fonts"; \
+	  echo "  macOS:          brew install pango"; \
+	  echo "See https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"; \
+	  exit 1; }
+
+run: install system-libraries
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_demo_admin

@@ -90,7 +90,7 @@ class StopQuerySet(ContentQuerySet):
 
 RESERVED_SLUGS = {"admin", "i18n", "intervenants", "accessibilite", "confidentialite", "static",
                   "media", "espace-intervenant", "inscription", "healthz", "langue",
-                  "tournee", "readyz", "api"}  # fmt: skip
+                  "tournee", "readyz", "api", "attestation", "mon-parcours"}  # fmt: skip
 
 
 def validate_stop_slug(value):

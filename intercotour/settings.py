@@ -241,6 +241,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint (attendance certificates) logs every rendering step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ["weasyprint", "fontTools"]},
 }
 
 FORMAT_MODULE_PATH = ["intercotour.formats"]

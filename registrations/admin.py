@@ -24,11 +24,13 @@ extensions.stop_pages += [
     ("accueil/", admin_views.check_in, "check_in"),
     ("message/", admin_views.message_registrants, "message"),
     ("emargement/<int:session_id>/", admin_views.attendance_sheet, "attendance"),
+    ("attestations.zip", admin_views.certificates_zip, "certificates"),
 ]
 extensions.stop_links += [
     (_("Dashboard"), "admin:events_stop_dashboard"),
     (_("Check-in"), "admin:events_stop_check_in"),
     (_("Message registrants"), "admin:events_stop_message"),
+    (_("Attendance certificates (ZIP)"), "admin:events_stop_certificates"),
 ]
 # A capacity raised in the programme's admin gives the new places to those waiting.
 extensions.after_programme_saved.append(lambda stop: services.promote_waiting_lists(stop=stop))

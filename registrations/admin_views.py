@@ -3,9 +3,10 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -13,9 +14,10 @@ from events.models import Session, Stop
 from intercotour.accessible_forms import AccessibleErrorsMixin
 from intercotour.admin_log import log_change
 
-from . import selectors, services
+from . import certificates, selectors, services
 from .exports import registrations_csv
 from .models import Registration
+from .tokens import day_is_over
 
 
 def _stop_for(request, admin_site, stop_id, permission):
@@ -39,6 +41,31 @@ def dashboard(request, stop_id, admin_site):
 def export_csv(request, stop_id, admin_site):
     stop, _context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
     return registrations_csv(stop, excel=request.GET.get("format") != "csv")
+
+
+def certificates_zip(request, stop_id, admin_site):
+    """Every attendance certificate of the stop in one ZIP, streamed as it is rendered."""
+    stop, _context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    attendees = certificates.stop_certificates(stop)
+    if not day_is_over(stop):
+        messages.error(
+            request,
+            _("Attendance certificates are issued once the day is over, after %(time)s.")
+            % {"time": time_format(stop.end_time)},
+        )
+        return redirect("admin:events_stop_dashboard", stop.pk)
+    if not attendees.exists():
+        messages.warning(
+            request, _("Nobody was checked in at this stop: there is no certificate to download.")
+        )
+        return redirect("admin:events_stop_dashboard", stop.pk)
+    response = StreamingHttpResponse(
+        certificates.zip_chunks(attendees.iterator(chunk_size=100)),
+        content_type="application/zip",
+    )
+    response["Content-Disposition"] = f'attachment; filename="attestations-{stop.slug}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def attendance_sheet(request, stop_id, session_id, admin_site):

@@ -91,6 +91,39 @@ def send_fresh_link(registration):
     _after_commit("fresh_link", registration)
 
 
+def send_certificate(registration):
+    """The attendance certificate, as a PDF attachment, after the day."""
+    registration_id = registration.pk
+    transaction.on_commit(lambda: _deliver_certificate(registration_id))
+
+
+def _deliver_certificate(registration_id):
+    from . import certificates
+    from .models import Registration
+
+    registration = Registration.objects.select_related("stop", "stop__tour").get(pk=registration_id)
+    message = templated_email(
+        "registrations/emails/certificate",
+        {
+            "registration": registration,
+            "stop": registration.stop,
+            "manage_url": manage_url(registration),
+            "verification_url": certificates.verification_url(registration),
+        },
+        to=[registration.email],
+        attachments=[
+            (
+                certificates.filename(registration),
+                certificates.render_pdf(registration),
+                "application/pdf",
+            )
+        ],
+    )
+    if not deliver(message):
+        # Not sent: the next daily run tries again.
+        Registration.objects.filter(pk=registration_id).update(certificate_sent_at=None)
+
+
 def send_message_to(recipients, *, subject, body):
     """An organisers' message, one e-mail per recipient; returns (sent, failed)."""
     from django.core.mail import EmailMessage, get_connection

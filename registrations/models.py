@@ -44,6 +44,10 @@ class RegistrationQuerySet(models.QuerySet):
         """The stop's waiting list, first come first served."""
         return self.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
 
+    def certifiable(self):
+        """Checked in at the desk and not cancelled: those an attendance certificate names."""
+        return self.active().filter(checked_in_at__isnull=False)
+
 
 class Registration(TimestampedModel):
     """One attendee's registration to one stop, in person or online."""
@@ -95,6 +99,9 @@ class Registration(TimestampedModel):
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    certificate_sent_at = models.DateTimeField(
+        _("attendance certificate sent at"), null=True, blank=True, editable=False
+    )
 
     walk_in = models.BooleanField(
         _("walk-in"), default=False, help_text=_("Came on the day without registering.")
@@ -225,3 +232,22 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} – {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class AttendeeSignIn(TimestampedModel):
+    """The one-time sign-in nonce of "Mon parcours" for one e-mail address.
+
+    Attendees have no account: their registrations share an e-mail address. This row holds
+    the nonce that the e-mailed sign-in link carries; using the link renews it, so that each
+    link works once. It is created only for an address that has registrations.
+    """
+
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)  # stored lowercased
+    sign_in_nonce = models.CharField(max_length=64, default=new_management_key, editable=False)
+
+    class Meta:
+        verbose_name = _("attendee sign-in")
+        verbose_name_plural = _("attendee sign-ins")
+
+    def __str__(self):
+        return self.email

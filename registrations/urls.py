@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import my_tour_views, privacy_views, views
 
 app_name = "registrations"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("inscription/<str:token>/agenda.ics", views.personal_calendar, name="calendar"),
     path("inscription/<str:token>/mes-donnees.json", privacy_views.download_data, name="my_data"),
     path("inscription/<str:token>/effacement/", privacy_views.erase, name="erase"),
+    path("inscription/<str:token>/attestation.pdf", views.certificate, name="certificate"),
+    path("attestation/<str:code>/", views.certificate_check, name="certificate_check"),
+    path("mon-parcours/", my_tour_views.home, name="tour_home"),
+    path("mon-parcours/connexion/<str:token>/", my_tour_views.sign_in, name="tour_sign_in"),
+    path("mon-parcours/mes-journees/", my_tour_views.page, name="my_tour"),
+    path("mon-parcours/deconnexion/", my_tour_views.sign_out, name="tour_sign_out"),
     path("<slug:slug>/inscription/", views.register, name="register"),
     path("<slug:slug>/inscription/merci/", views.received, name="received"),
 ]

@@ -12,11 +12,12 @@ from events.models import Stop
 from events.page_cache import SITE, versions
 from intercotour.guards import form_guard
 
-from . import emails, selectors, services
+from . import certificates, emails, my_tour_views, selectors, services
 from .calendars import registration_calendar
 from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
 from .models import Registration
-from .tokens import ExpiredToken, InvalidToken, registration_from_token
+from .my_tour import prefilled_details
+from .tokens import ExpiredToken, InvalidToken, day_is_over, registration_from_token
 
 
 def _registration_decoy(request, slug):
@@ -48,9 +49,15 @@ def register(request, slug):
                 )
         status = 400
     else:
-        form = RegistrationForm(stop)
+        # Signed in to "Mon parcours": the details of their latest registration, read
+        # server-side from the session (never from the URL).
+        email = my_tour_views.signed_in_email(request)
+        form = RegistrationForm(stop, initial=prefilled_details(email) if email else None)
     return render(
-        request, "registrations/register.html", {"stop": stop, "form": form}, status=status
+        request,
+        "registrations/register.html",
+        {"stop": stop, "form": form, "prefilled": form.initial},
+        status=status,
     )
 
 
@@ -86,10 +93,13 @@ def received(request, slug):
     )
 
 
-def _open_link(request, token):
-    """The registration behind ``token``, or the page explaining why the link fails."""
+def _open_link(request, token, *, to_read=False):
+    """The registration behind ``token``, or the page explaining why the link fails.
+
+    ``to_read``: a page that changes nothing (the link also works after the day).
+    """
     try:
-        return registration_from_token(token), None
+        return registration_from_token(token, to_read=to_read), None
     except InvalidToken:
         page = render(
             request, "registrations/link_invalid.html", {"form": FreshLinkForm()}, status=404
@@ -116,13 +126,15 @@ def _manage_page(request, registration, token, forms=None, status=200):
         "details_form": forms.get("details") or DetailsForm(instance=registration),
         "cancel_form": forms.get("cancel") or CancelForm(),
         "can_change": registration.stop.registration_window() == "open",
+        "day_over": day_is_over(registration.stop),
+        "certificate_refusal": _certificate_refusal(registration),
     }
     return render(request, "registrations/manage.html", context, status=status)
 
 
 @never_cache
 def manage(request, token):
-    registration, error_page = _open_link(request, token)
+    registration, error_page = _open_link(request, token, to_read=True)
     if error_page:
         return error_page
     return _manage_page(request, registration, token)
@@ -193,7 +205,7 @@ cancel = _manage_action("cancel", lambda registration, data: CancelForm(data), _
 
 @never_cache
 def personal_calendar(request, token):
-    registration, error_page = _open_link(request, token)
+    registration, error_page = _open_link(request, token, to_read=True)
     if error_page:
         return error_page
     response = HttpResponse(
@@ -201,6 +213,54 @@ def personal_calendar(request, token):
     )
     response["Content-Disposition"] = 'attachment; filename="mon-intercotour.ics"'
     return response
+
+
+def _certificate_refusal(registration):
+    """Why ``registration`` has no certificate now, or None when it has one."""
+    try:
+        certificates.check_issuable(registration)
+    except certificates.CertificateRefused as refusal:
+        return refusal.message
+    return None
+
+
+@never_cache
+def certificate(request, token):
+    """The attendance certificate's PDF, or a French page saying why there is none."""
+    registration, error_page = _open_link(request, token, to_read=True)
+    if error_page:
+        return error_page
+    refusal = _certificate_refusal(registration)
+    if refusal:
+        return render(
+            request,
+            "registrations/certificate_refused.html",
+            {
+                "registration": registration,
+                "stop": registration.stop,
+                "token": token,
+                "reason": refusal,
+            },
+            status=403,
+        )
+    response = HttpResponse(certificates.render_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{certificates.filename(registration)}"'
+    )
+    return response
+
+
+@never_cache
+def certificate_check(request, code):
+    """The public page a certificate's QR code opens: name, day, valid; nothing more."""
+    registration = certificates.registration_from_code(code)
+    if registration is None:
+        return render(request, "registrations/certificate_invalid.html", status=404)
+    return render(
+        request,
+        "registrations/certificate_check.html",
+        {"registration": registration, "stop": registration.stop},
+    )
 
 
 def _fresh_link_sent(request):

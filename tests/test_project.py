@@ -130,7 +130,7 @@ def test_web_command_of_docker_compose_serves_the_site_without_docker(tmp_path):
         cwd=ROOT,
         env=env,
         check=True,
-        timeout=120,
+        timeout=400,  # whitenoise compresses every file: slow on a busy 2-core machine
     )
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

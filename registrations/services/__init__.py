@@ -7,6 +7,7 @@ these functions. Each runs in one transaction that locks the stop's row first (s
 - ``registration``: register, change workshops, switch attendance, details, e-mail;
 - ``cancellation``: cancel, delete, erase, promote from the waiting lists;
 - ``desk``: check-in and walk-ins on the day;
+- ``certificates``: the attendance certificates e-mailed the day after;
 - ``messaging``: organisers' messages; ``retention``: the purge the privacy notice promises;
 - ``seats``: locks, counters, waiting lists, and ``recount_seats``.
 """
@@ -19,6 +20,7 @@ from .cancellation import (
     promote_waiting_lists,
     resend_confirmation,
 )
+from .certificates import send_due_certificates
 from .desk import check_in, register_walk_in, undo_check_in
 from .errors import (
     AlreadyCheckedIn,
@@ -61,6 +63,7 @@ __all__ = [
     "register",
     "register_walk_in",
     "resend_confirmation",
+    "send_due_certificates",
     "switch_mode",
     "undo_check_in",
     "update_details",

@@ -3,10 +3,11 @@
 import datetime
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .. import traces
-from ..models import Registration, WorkshopBooking
+from ..models import AttendeeSignIn, Registration, WorkshopBooking
 
 RETENTION_DAYS = 365  # the privacy page promises twelve months after the day
 
@@ -23,4 +24,7 @@ def purge_old_registrations(*, today=None):
     traces.forget(old)  # their admin history lines and sessions go too
     WorkshopBooking.objects.filter(registration__in=old).delete()
     count, _deleted = old.delete()
+    # "Mon parcours" sign-in rows of addresses that no registration uses any more.
+    in_use = Registration.objects.exclude(email="").annotate(address=Lower("email"))
+    AttendeeSignIn.objects.exclude(email__in=in_use.values("address")).delete()
     return count
