@@ -15,12 +15,13 @@ Every failure is a ``ValidationError`` with a French message, never an exception
 the view.
 """
 
+import contextlib
 import logging
 import warnings
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
+from PIL import Image, ImageFile
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +53,25 @@ def _open_header(upload):
             raise PixelBombError from error
 
 
+@contextlib.contextmanager
+def _strict_decoding():
+    """Truncated data is an error while we decode: WeasyPrint, once imported, turns Pillow's
+    ``LOAD_TRUNCATED_IMAGES`` on for the whole process, which would let a broken upload pass."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def check_image(upload, *, formats=WEB_FORMATS, max_pixels=MAX_PIXELS):
     """Raise ``ValidationError`` unless ``upload`` is a sound image in ``formats``.
 
     Returns ``(format, width, height)``; the file is left at its start.
     """
     try:
-        with _open_header(upload) as image:
+        with _open_header(upload) as image, _strict_decoding():
             image_format, (width, height) = image.format, image.size
             if width * height > max_pixels:
                 raise forms.ValidationError(
@@ -84,7 +97,7 @@ def check_image(upload, *, formats=WEB_FORMATS, max_pixels=MAX_PIXELS):
         raise forms.ValidationError(NOT_AN_IMAGE, code="not_an_image") from None
     try:
         # verify() leaves the image unusable: open again and decode every pixel.
-        with _open_header(upload) as image:
+        with _open_header(upload) as image, _strict_decoding():
             image.load()
     except Exception:  # noqa: BLE001 - truncated or garbage data, whatever Pillow raises
         logger.info("Uploaded image refused: it does not decode.", exc_info=True)

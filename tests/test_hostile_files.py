@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageFile
@@ -191,3 +192,18 @@ def test_both_exports_neutralise_formulas(admin_client, variant, delimiter):
     assert sorted(row[0] for row in rows) == sorted(NEUTRALISED[name] for name in payloads)
     assert {row[3] for row in rows} == {"06 12 34 56 78"}
     assert {row[4] for row in rows} == {"'=1+1"}
+
+
+@pytest.mark.parametrize("case", ["truncated-jpeg", "png-garbage-data", "png-short-data"])
+def test_broken_images_are_refused_even_after_weasyprint_is_imported(case):
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process on import."""
+    import weasyprint  # noqa: F401
+
+    from intercotour.images import check_image
+
+    content, message = CASES[case]
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    with pytest.raises(ValidationError) as refused:
+        check_image(SimpleUploadedFile(f"{case}.img", content))
+    assert message in str(refused.value.messages[0])
