@@ -262,6 +262,7 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "online_url",
+                    "reminder_days",
                 ]
             },
         ),

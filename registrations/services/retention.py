@@ -5,6 +5,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from background.models import EmailDelivery
+
 from ..models import Registration, WorkshopBooking
 
 RETENTION_DAYS = 365  # the privacy page promises twelve months after the day
@@ -19,6 +21,7 @@ def purge_old_registrations(*, today=None):
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=RETENTION_DAYS)
     old = Registration.objects.filter(stop__date__lt=cutoff)
+    EmailDelivery.objects.filter(stop__date__lt=cutoff).delete()  # they hold addresses too
     WorkshopBooking.objects.filter(registration__in=old).delete()
     count, _deleted = old.delete()
     return count
