@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,7 +23,10 @@ def resend_email(request, stop_id, admin_site):
     """The dashboard's "send again" button for one e-mail of this stop."""
     if not request.user.has_perm("background.change_emaildelivery"):
         raise PermissionDenied
-    delivery = get_object_or_404(EmailDelivery, pk=request.POST.get("delivery"), stop_id=stop_id)
+    delivery_id = request.POST.get("delivery", "")
+    if not delivery_id.isdigit():
+        raise Http404
+    delivery = get_object_or_404(EmailDelivery, pk=delivery_id, stop_id=stop_id)
     outbox.resend(delivery=delivery)
     log_change(request.user, delivery, _("E-mail queued to be sent again."))
     messages.success(
