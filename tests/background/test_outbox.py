@@ -170,7 +170,7 @@ def test_the_dashboard_shows_sent_waiting_failed_and_resends(
     assert failed.status == "sent"
     assert "refused@example.org" in [m.to[0] for m in mail.outbox]
     entry = LogEntry.objects.get(object_id=str(failed.pk))
-    assert entry.change_message == "E-mail queued to be sent again."
+    assert entry.change_message == "E-mail remis en file pour être renvoyé."
 
 
 def test_resending_needs_the_permission_and_an_email_of_this_stop(
