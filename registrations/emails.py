@@ -76,13 +76,12 @@ def _queue(template, registration, *, calendar=False, once=False):
 
 
 def send_registration_received(registration):
-    """Confirmation, or waiting-list notice, with the management link."""
-    _queue(
-        "received",
-        registration,
-        calendar=registration.status == registration.Status.CONFIRMED,
-        once=True,
-    )
+    """Confirmation, or waiting-list notice, with the management link.
+
+    Queued once by the transaction that creates the registration: no key lookup needed (a
+    plain INSERT, the cheapest write on the hot path of a registration burst).
+    """
+    _queue("received", registration, calendar=registration.status == registration.Status.CONFIRMED)
 
 
 def send_existing_registration(registration):
