@@ -41,8 +41,9 @@ run: install system-libraries
 	@echo ""
 	@echo "  Public site:  http://127.0.0.1:8000/"
 	@echo "  Admin:        http://127.0.0.1:8000/admin/  (demo admin printed above)"
+	@echo "  With a task worker (e-mails) and the scheduler; Ctrl-C stops all three."
 	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) bin/devserver
 
 test: install
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/axe-core/axe.min.js; fi

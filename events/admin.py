@@ -264,6 +264,7 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
                     "capacity",
                     "registration_opens_at",
                     "registration_closes_at",
+                    "reminder_days",
                 ]
             },
         ),

@@ -100,6 +100,23 @@ def validate_stop_slug(value):
         )
 
 
+def parse_reminder_days(value):
+    """``"7,2"`` → ``[7, 2]`` (largest first); raises ValueError on anything else."""
+    days = sorted({int(part) for part in value.replace(" ", "").split(",") if part}, reverse=True)
+    if any(day < 1 or day > 60 for day in days):
+        raise ValueError(value)
+    return days
+
+
+def validate_reminder_days(value):
+    try:
+        parse_reminder_days(value)
+    except ValueError:
+        raise ValidationError(
+            _("Give whole numbers of days between 1 and 60, separated by commas, e.g. 7,2.")
+        ) from None
+
+
 class RegistrationState(models.TextChoices):
     """Where a stop's registration stands; the CSS class and the wording follow it."""
 
@@ -168,6 +185,17 @@ class Stop(TimestampedModel):
         blank=True,
         help_text=_("Where online attendees follow the day live. Blank: no link is shown."),
     )
+    reminder_days = models.CharField(
+        _("reminders (days before)"),
+        max_length=50,
+        default="7,2",
+        blank=True,
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Days before the day when those holding an in-person place are asked to confirm "
+            "or free it, e.g. “7,2”; empty: no such reminder."
+        ),
+    )
     hashtag = models.CharField(
         _("social networks"),
         max_length=100,
@@ -214,6 +242,13 @@ class Stop(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("events:stop_detail", kwargs={"slug": self.slug})
+
+    @property
+    def reminder_days_list(self):
+        try:
+            return parse_reminder_days(self.reminder_days)
+        except ValueError:
+            return []
 
     @property
     def places_left(self):

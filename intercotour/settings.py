@@ -257,3 +257,23 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Registration submissions allowed per client address, e.g. "30/m"; empty turns it off. A whole
 # town hall may register from one public address: keep it generous.
 REGISTRATION_RATE_LIMIT = env.str("REGISTRATION_RATE_LIMIT", default="30/m")
+# Tasks: background work (e-mails, reminders, the purge) runs from a database queue
+# (django-tasks, the backport of Django 6's django.tasks, with django-tasks-db's backend).
+# A task enqueued inside a service's transaction is a row committed with the change or not
+# at all; `manage.py db_worker` runs them, `manage.py run_scheduler` enqueues the scheduled
+# ones. See background/ and the README.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "background"]
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
+# Seconds before a silent mail server is given up on (the attempt is retried later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Attempts per e-mail before it is shown as failed; waits between them grow (1, 2, 4... min).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# Cron-like schedule: (name, crontab "minute hour day month day_of_week", task path).
+SCHEDULED_TASKS = [
+    ("purge", "15 3 * * *", "registrations.tasks.purge_old_registrations"),
+    ("reminders", "0 9 * * *", "registrations.tasks.send_reminders"),
+    ("certificates", "30 9 * * *", "registrations.tasks.send_certificates"),
+    ("outbox-sweep", "*/10 * * * *", "background.outbox.requeue_stalled"),
+]

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.urls import path
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -13,7 +14,7 @@ from events.admin import extensions
 from events.models import Session
 from intercotour.admin_log import log_change
 
-from . import admin_views, services
+from . import admin_reports, admin_views, services
 from .admin_forms import RegistrationAddForm, RegistrationChangeForm
 from .models import Registration, WorkshopBooking
 
@@ -25,6 +26,7 @@ extensions.stop_pages += [
     ("message/", admin_views.message_registrants, "message"),
     ("emargement/<int:session_id>/", admin_views.attendance_sheet, "attendance"),
     ("attestations.zip", admin_views.certificates_zip, "certificates"),
+    ("e-mails/renvoyer/", admin_reports.resend_email, "resend_email"),
 ]
 extensions.stop_links += [
     (_("Dashboard"), "admin:events_stop_dashboard"),
@@ -96,6 +98,18 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     actions = ["cancel", "erase", "promote", "resend_confirmation", "mark_checked_in"]
+
+    def get_urls(self):
+        def tour_no_shows(request):
+            return admin_reports.tour_no_shows(request, admin_site=self.admin_site)
+
+        return [
+            path(
+                "absences/",
+                self.admin_site.admin_view(tour_no_shows),
+                name="registrations_registration_no_shows",
+            )
+        ] + super().get_urls()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = RegistrationChangeForm if obj else RegistrationAddForm

@@ -6,17 +6,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from background.models import EmailDelivery
 from events.models import Session, Stop
 from intercotour.accessible_forms import AccessibleErrorsMixin
 from intercotour.admin_log import log_change
 
-from . import certificates, selectors, services
+from . import certificates, no_shows, selectors, services
 from .exports import registrations_csv
-from .models import Registration
+from .models import Message, Registration
 from .tokens import day_is_over
 
 
@@ -30,8 +32,14 @@ def _stop_for(request, admin_site, stop_id, permission):
 def dashboard(request, stop_id, admin_site):
     stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
     figures = selectors.stop_dashboard(stop)
+    deliveries = EmailDelivery.objects.filter(stop=stop)
     context.update(
         figures=figures,
+        emails=deliveries.counts(),
+        failed_emails=deliveries.filter(status=EmailDelivery.Status.FAILED).order_by("-pk")[:50],
+        can_resend=request.user.has_perm("background.change_emaildelivery"),
+        answers=no_shows.reminder_answers(stop),
+        no_shows=no_shows.no_show_report([stop]) if stop.date < timezone.localdate() else None,
         seat_drift=selectors.stops_seat_drift([stop]).get(stop, []),
         title=_("Dashboard: %(stop)s") % {"stop": stop},
     )
@@ -187,18 +195,41 @@ def _check_in_page(request, stop, context, walk_in_form):
 class MessageForm(AccessibleErrorsMixin, forms.Form):
     audience = forms.ChoiceField(label=gettext_lazy("Recipients"))
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
-    body = forms.CharField(label=gettext_lazy("Message"), widget=forms.Textarea, max_length=10_000)
+    body = forms.CharField(
+        label=gettext_lazy("Message"),
+        widget=forms.Textarea,
+        max_length=10_000,
+        help_text=gettext_lazy(
+            "Each e-mail begins with “Bonjour” and the person's first name, and ends with "
+            "their link to manage their registration."
+        ),
+    )
 
     def __init__(self, stop, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stop = stop
         self.workshops = {str(w.pk): w for w in stop.sessions.workshops().order_by("starts_at")}
-        self.fields["audience"].choices = [("stop", _("All confirmed registrants of the day"))] + [
-            (pk, _("Workshop: %(title)s") % {"title": w.title}) for pk, w in self.workshops.items()
+        Audience = Message.Audience
+        day = [Audience.CONFIRMED, Audience.IN_PERSON, Audience.ONLINE, Audience.WAITING]
+        self.fields["audience"].choices = [(a.value, a.label) for a in day] + [
+            choice
+            for pk, w in self.workshops.items()
+            for choice in [
+                (f"workshop:{pk}", _("Workshop: %(title)s") % {"title": w.title}),
+                (
+                    f"workshop_waiting:{pk}",
+                    _("Waiting list of the workshop: %(title)s") % {"title": w.title},
+                ),
+            ]
         ]
 
-    def workshop(self):
-        return self.workshops.get(self.cleaned_data["audience"])
+    def audience_and_workshop(self):
+        """``(audience, workshop or None)`` from the chosen option."""
+        value = self.cleaned_data["audience"]
+        if ":" in value:
+            audience, pk = value.split(":", 1)
+            return audience, self.workshops[pk]
+        return value, None
 
 
 def message_registrants(request, stop_id, admin_site):
@@ -206,28 +237,33 @@ def message_registrants(request, stop_id, admin_site):
     form = MessageForm(stop, request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        recipients = selectors.message_recipients(stop=stop, workshop=form.workshop())
+        audience, workshop = form.audience_and_workshop()
+        recipients = selectors.message_recipients(stop=stop, audience=audience, workshop=workshop)
         if "send" in request.POST:
-            sent, failed = services.message_registrants(
+            message = services.message_registrants(
                 stop=stop,
-                workshop=form.workshop(),
+                audience=audience,
+                workshop=workshop,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
+                sent_by=request.user.get_username(),
             )
-            log_change(
-                request.user,
-                stop,
-                _("Message “%(subject)s” sent to %(sent)s registrants (%(failed)s failed).")
-                % {"subject": form.cleaned_data["subject"], "sent": sent, "failed": failed},
-            )
-            messages.success(
-                request,
-                _("Message sent to %(sent)s registrants; %(failed)s could not be sent.")
-                % {"sent": sent, "failed": failed},
-            )
+            note = ngettext(
+                "Message “%(subject)s” queued for %(n)s registrant.",
+                "Message “%(subject)s” queued for %(n)s registrants.",
+                message.recipients,
+            ) % {"subject": message.subject, "n": message.recipients}
+            log_change(request.user, stop, note)
+            messages.success(request, _("%(note)s Its progress is shown below.") % {"note": note})
             return redirect(request.path)
-        preview = {"count": recipients.count(), "sample": recipients.first()}
+        sample = recipients.first()
+        preview = {"count": recipients.count(), "sample": sample}
     context.update(
-        form=form, preview=preview, title=_("Message registrants: %(stop)s") % {"stop": stop}
+        form=form,
+        preview=preview,
+        sent_messages=selectors.message_progress(
+            Message.objects.filter(stop=stop).select_related("workshop")[:20]
+        ),
+        title=_("Message registrants: %(stop)s") % {"stop": stop},
     )
     return TemplateResponse(request, "admin/registrations/message.html", context)

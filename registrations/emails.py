@@ -1,31 +1,38 @@
-"""E-mails to registrants, in French, as plain text and HTML, sent after the commit."""
+"""E-mails to registrants, in French, as plain text and HTML.
 
-import logging
+Each ``send_*`` records the e-mail in the outbox (``background.outbox``) inside the caller's
+transaction; a worker renders and sends it later (``render`` and friends, called with the
+delivery), retrying when the mail server fails. Nothing is rendered or sent in the request.
+"""
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from intercotour.mail import deliver, templated_email
+from background.outbox import NothingToSend, queue_email
+from intercotour.mail import templated_email
 
 from .calendars import registration_calendar
 from .tokens import make_token
 
-logger = logging.getLogger(__name__)
+RENDERER = "registrations.emails.render"
 
 
 def manage_url(registration):
     return settings.SITE_URL + reverse("registrations:manage", args=[make_token(registration)])
 
 
-def _send(template, registration, *, attach_calendar=False, extra=None):
+def _registration(pk):
     from .models import Registration
 
-    registration = Registration.objects.select_related("stop", "stop__tour").get(pk=registration.pk)
-    if not registration.email:  # a walk-in without e-mail, or an erased registration
-        return
-    context = {
+    registration = Registration.objects.select_related("stop", "stop__tour").filter(pk=pk).first()
+    if registration is None or not registration.email:
+        raise NothingToSend("The registration no longer exists.")
+    return registration
+
+
+def registration_context(registration, **extra):
+    return {
         "registration": registration,
         "stop": registration.stop,
         "bookings": list(
@@ -34,83 +41,177 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
         "manage_url": manage_url(registration),
         "stop_url": settings.SITE_URL + registration.stop.get_absolute_url(),
         "site_url": settings.SITE_URL,
-        **(extra or {}),
+        **extra,
     }
-    attachments = []
-    if attach_calendar:
-        with translation.override(settings.LANGUAGE_CODE):
-            calendar = registration_calendar(registration)
-        attachments.append(("intercotour.ics", calendar, "text/calendar"))
-    message = templated_email(
-        f"registrations/emails/{template}",
-        context,
-        to=[registration.email],
-        attachments=attachments,
+
+
+def calendar_attachment(registration):
+    with translation.override(settings.LANGUAGE_CODE):
+        return ("intercotour.ics", registration_calendar(registration), "text/calendar")
+
+
+def render(delivery):
+    """The message of a registration e-mail (``params``: registration, template, calendar)."""
+    registration = _registration(delivery.params["registration"])
+    return templated_email(
+        f"registrations/emails/{delivery.params['template']}",
+        registration_context(registration),
+        to=[delivery.recipient],
+        attachments=[calendar_attachment(registration)] if delivery.params.get("calendar") else [],
     )
-    if deliver(message):
-        _log_sent(registration, template, message.subject)
 
 
-def _log_sent(registration, template, subject):
-    """A line in the person's e-mail history (see ``registrations.privacy``)."""
-    from .models import SentEmail
-
-    SentEmail.objects.create(registration=registration, template=template, subject=subject[:300])
-
-
-def _after_commit(template, registration, **options):
-    transaction.on_commit(lambda: _send(template, registration, **options))
+def _queue(template, registration, *, calendar=False, once=False, renderer=RENDERER):
+    """``once``: an event that happens once per registration (its key says so)."""
+    if not registration.email:
+        return None
+    return queue_email(
+        kind=template,
+        to=registration.email,
+        renderer=renderer,
+        params={"registration": registration.pk, "template": template, "calendar": calendar},
+        key=f"registration:{registration.pk}:{template}" if once else None,
+        stop=registration.stop,
+    )
 
 
 def send_registration_received(registration):
-    """Confirmation, or waiting-list notice, with the management link."""
-    _after_commit(
-        "received",
-        registration,
-        attach_calendar=registration.status == registration.Status.CONFIRMED,
-    )
+    """Confirmation, or waiting-list notice, with the management link.
+
+    Queued once by the transaction that creates the registration: no key lookup needed (a
+    plain INSERT, the cheapest write on the hot path of a registration burst).
+    """
+    _queue("received", registration, calendar=registration.status == registration.Status.CONFIRMED)
 
 
 def send_existing_registration(registration):
-    _after_commit("existing", registration)
+    _queue("existing", registration)
 
 
 def send_registration_changed(registration):
-    _after_commit("changed", registration, attach_calendar=True)
+    _queue("changed", registration, calendar=True)
 
 
 def send_promotion(registration):
-    _after_commit("promoted", registration, attach_calendar=True)
+    _queue("promoted", registration, calendar=True)
 
 
 def send_cancellation(registration):
-    _after_commit("cancelled", registration)
+    _queue("cancelled", registration, once=True)
 
 
 def send_fresh_link(registration):
-    _after_commit("fresh_link", registration)
+    _queue("fresh_link", registration)
+
+
+def send_message(message, registration):
+    """An organisers' message to one registrant (once per message and person)."""
+    return queue_email(
+        kind="message",
+        to=registration.email,
+        renderer="registrations.emails.render_message",
+        params={"registration": registration.pk, "message": message.pk},
+        key=f"message:{message.pk}:{registration.pk}",
+        stop=message.stop,
+        batch=message.batch,
+    )
+
+
+def render_message(delivery):
+    """ "Bonjour Prénom", the organisers' text, the standard footer and the person's link."""
+    from .models import Message
+
+    registration = _registration(delivery.params["registration"])
+    message = Message.objects.filter(pk=delivery.params["message"]).first()
+    if message is None:
+        raise NothingToSend("The message no longer exists.")
+    return templated_email(
+        "registrations/emails/message",
+        registration_context(registration, message=message),
+        to=[delivery.recipient],
+    )
+
+
+def attendance_url(registration, answer):
+    from .tokens import make_attendance_token
+
+    token = make_attendance_token(registration, answer)
+    return settings.SITE_URL + reverse("registrations:attendance", args=[token])
+
+
+def send_attendance_reminder(registration, days):
+    """ "Confirm or free your place", ``days`` before the day (once per person and reminder)."""
+    return queue_email(
+        kind="reminder",
+        to=registration.email,
+        renderer="registrations.emails.render_reminder",
+        params={"registration": registration.pk, "days": days},
+        key=f"registration:{registration.pk}:reminder:{days}",
+        stop=registration.stop,
+    )
+
+
+def send_practical_reminder(registration):
+    """The day before: time, address, access, calendar (once per person)."""
+    return queue_email(
+        kind="practical",
+        to=registration.email,
+        renderer="registrations.emails.render_practical",
+        params={"registration": registration.pk},
+        key=f"registration:{registration.pk}:practical",
+        stop=registration.stop,
+    )
+
+
+def render_reminder(delivery):
+    from .tokens import CONFIRM, FREE
+
+    registration = _registration(delivery.params["registration"])
+    if not registration.holds_in_person_place:
+        raise NothingToSend("No in-person place any more.")
+    context = registration_context(
+        registration,
+        confirm_url=attendance_url(registration, CONFIRM),
+        free_url=attendance_url(registration, FREE),
+        days=delivery.params["days"],
+    )
+    return templated_email("registrations/emails/reminder", context, to=[delivery.recipient])
+
+
+def render_practical(delivery):
+    registration = _registration(delivery.params["registration"])
+    if registration.status != registration.Status.CONFIRMED:
+        raise NothingToSend("Not confirmed any more.")
+    return templated_email(
+        "registrations/emails/practical",
+        registration_context(registration),
+        to=[delivery.recipient],
+        attachments=[calendar_attachment(registration)],
+    )
 
 
 def send_certificate(registration):
-    """The attendance certificate, as a PDF attachment, after the day."""
-    registration_id = registration.pk
-    transaction.on_commit(lambda: _deliver_certificate(registration_id))
+    """The attendance certificate, as a PDF attachment, after the day (once per person)."""
+    return _queue("certificate", registration, once=True, renderer=CERTIFICATE_RENDERER)
 
 
-def _deliver_certificate(registration_id):
+CERTIFICATE_RENDERER = "registrations.emails.render_certificate"
+
+
+def render_certificate(delivery):
     from . import certificates
-    from .models import Registration
 
-    registration = Registration.objects.select_related("stop", "stop__tour").get(pk=registration_id)
-    message = templated_email(
+    registration = _registration(delivery.params["registration"])
+    try:
+        certificates.check_issuable(registration)
+    except certificates.CertificateRefused as refused:
+        raise NothingToSend(str(refused.message)) from None
+    return templated_email(
         "registrations/emails/certificate",
-        {
-            "registration": registration,
-            "stop": registration.stop,
-            "manage_url": manage_url(registration),
-            "verification_url": certificates.verification_url(registration),
-        },
-        to=[registration.email],
+        registration_context(
+            registration, verification_url=certificates.verification_url(registration)
+        ),
+        to=[delivery.recipient],
         attachments=[
             (
                 certificates.filename(registration),
@@ -119,35 +220,3 @@ def _deliver_certificate(registration_id):
             )
         ],
     )
-    if not deliver(message):
-        # Not sent: the next daily run tries again.
-        Registration.objects.filter(pk=registration_id).update(certificate_sent_at=None)
-
-
-def send_message_to(recipients, *, subject, body):
-    """An organisers' message, one e-mail per recipient; returns (sent, failed)."""
-    from django.core.mail import EmailMessage, get_connection
-
-    sent = failed = 0
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception:  # noqa: BLE001 - mail server down: nothing sent, the organiser is told
-        logger.exception("Mail server unreachable: organisers' message “%s” not sent.", subject)
-        return 0, recipients.count()
-    with connection:
-        for registration in recipients.iterator(chunk_size=500):
-            message = EmailMessage(
-                subject=f"[IntercoTOUR] {subject}",
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[registration.email],
-                connection=connection,
-            )
-            try:
-                sent += message.send()
-            except Exception:  # noqa: BLE001 - one bad address must not stop the others
-                failed += 1
-            else:
-                _log_sent(registration, "message", message.subject)
-    return sent, failed

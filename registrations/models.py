@@ -98,6 +98,18 @@ class Registration(TimestampedModel):
         _("management key"), max_length=64, unique=True, default=new_management_key, editable=False
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    attendance_confirmed_at = models.DateTimeField(
+        _("attendance confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("Answered “I confirm” to a reminder."),
+    )
+    seat_freed_at = models.DateTimeField(
+        _("place freed at"),
+        null=True,
+        blank=True,
+        help_text=_("Answered “I free my place” to a reminder."),
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     certificate_sent_at = models.DateTimeField(
         _("attendance certificate sent at"), null=True, blank=True, editable=False
@@ -209,31 +221,6 @@ class WorkshopBooking(TimestampedModel):
         return f"{self.registration} – {self.session.title}"
 
 
-class SentEmail(models.Model):
-    """One e-mail sent to a registrant: which one and when (for the person's data export).
-
-    The body is not kept: it is rebuilt from the templates and the registration.
-    """
-
-    registration = models.ForeignKey(
-        Registration,
-        verbose_name=_("registration"),
-        on_delete=models.CASCADE,
-        related_name="sent_emails",
-    )
-    template = models.CharField(_("kind of e-mail"), max_length=50)
-    subject = models.CharField(_("subject"), max_length=300)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("e-mail sent")
-        verbose_name_plural = _("e-mails sent")
-        ordering = ["sent_at", "pk"]
-
-    def __str__(self):
-        return f"{self.template} – {self.sent_at:%Y-%m-%d %H:%M}"
-
-
 class AttendeeSignIn(TimestampedModel):
     """The one-time sign-in nonce of "Mon parcours" for one e-mail address.
 
@@ -251,3 +238,51 @@ class AttendeeSignIn(TimestampedModel):
 
     def __str__(self):
         return self.email
+
+
+class Message(TimestampedModel):
+    """An organisers' message to some of a stop's registrants, sent by a task."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("All confirmed registrants of the day")
+        IN_PERSON = "in_person", _("Confirmed in person only")
+        ONLINE = "online", _("Confirmed online only")
+        WAITING = "waiting", _("The day's waiting list")
+        WORKSHOP = "workshop", _("A workshop's confirmed attendees")
+        WORKSHOP_WAITING = "workshop_waiting", _("A workshop's waiting list")
+
+    stop = models.ForeignKey(
+        "events.Stop", verbose_name=_("stop"), on_delete=models.CASCADE, related_name="messages"
+    )
+    audience = models.CharField(_("recipients"), max_length=20, choices=Audience.choices)
+    workshop = models.ForeignKey(
+        "events.Session",
+        verbose_name=_("workshop"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    sent_by = models.CharField(_("sent by"), max_length=150, blank=True)
+    recipients = models.PositiveIntegerField(_("number of recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audience__in=["workshop", "workshop_waiting"], workshop__isnull=False)
+                | (~Q(audience__in=["workshop", "workshop_waiting"]) & Q(workshop__isnull=True)),
+                name="message_workshop_for_workshop_audiences",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def batch(self):
+        return f"message:{self.pk}"

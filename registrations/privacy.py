@@ -2,7 +2,7 @@
 
 - ``registration_data_export``: everything stored about the person for this registration:
   the registration, workshop bookings and waiting lists, the admin history lines about it, and
-  the e-mails sent to them (kind, subject, date; see ``SentEmail``);
+  the e-mails sent or to send to them (kind, subject, status, date: the outbox);
 - erasure is a write: ``services.erase_registration`` (cancel, then anonymise).
 """
 
@@ -12,6 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from . import traces
 from .models import Registration
 
 EXPORTED_FIELDS = [
@@ -80,8 +81,13 @@ def registration_data_export(registration):
             for entry in history
         ],
         "emails_sent": [
-            {"kind": sent.template, "subject": sent.subject, "sent_at": _moment(sent.sent_at)}
-            for sent in registration.sent_emails.all()
+            {
+                "kind": sent.kind,
+                "subject": sent.subject,
+                "status": sent.status,
+                "sent_at": _moment(sent.sent_at),
+            }
+            for sent in traces.emails_of([registration.pk]).order_by("created_at", "pk")
         ],
         "exported_at": _moment(timezone.now()),
     }

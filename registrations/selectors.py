@@ -122,14 +122,62 @@ def check_in_search(stop, query, limit=30):
     return registrations.order_by("last_name", "first_name")[:limit]
 
 
-def message_recipients(*, stop, workshop=None):
-    """Confirmed registrants of the stop, or those with a confirmed seat in ``workshop``."""
-    recipients = Registration.objects.filter(stop=stop, status=CONFIRMED).exclude(email="")
-    if workshop is not None:
+def message_recipients(*, stop, audience="confirmed", workshop=None):
+    """The registrants of ``stop`` a message to ``audience`` goes to (with an e-mail).
+
+    Audiences (``Message.Audience``): everyone confirmed, confirmed in person, confirmed
+    online, the day's waiting list, or one ``workshop``'s confirmed attendees or waiting list.
+    """
+    from .models import Message
+
+    Audience = Message.Audience
+    recipients = Registration.objects.filter(stop=stop).exclude(email="")
+    if workshop is not None and audience == "confirmed":
+        audience = Audience.WORKSHOP  # the former signature: (stop, workshop)
+    if audience == Audience.WAITING:
+        recipients = recipients.filter(status=WAITING)
+    elif audience == Audience.WORKSHOP_WAITING:
         recipients = recipients.filter(
-            bookings__session=workshop, bookings__status=WorkshopBooking.Status.CONFIRMED
+            status=CONFIRMED,
+            mode=IN_PERSON,
+            bookings__session=workshop,
+            bookings__status=WorkshopBooking.Status.WAITING,
         )
+    else:
+        recipients = recipients.filter(status=CONFIRMED)
+        if audience == Audience.IN_PERSON:
+            recipients = recipients.filter(mode=IN_PERSON)
+        elif audience == Audience.ONLINE:
+            recipients = recipients.filter(mode=Registration.Mode.ONLINE)
+        elif audience == Audience.WORKSHOP:
+            recipients = recipients.filter(
+                bookings__session=workshop, bookings__status=WorkshopBooking.Status.CONFIRMED
+            )
     return recipients.order_by("pk")
+
+
+def message_progress(messages):
+    """``[(message, {"queued": n, "sent": n, "failed": n, "skipped": n}), ...]``, one query."""
+    from background.models import EmailDelivery
+
+    messages = list(messages)
+    rows = (
+        EmailDelivery.objects.filter(batch__in=[message.batch for message in messages])
+        .values("batch", "status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {}
+    for row in rows:
+        counts.setdefault(row["batch"], {})[row["status"]] = row["n"]
+    empty = dict.fromkeys(EmailDelivery.Status.values, 0)
+    progress = []
+    for message in messages:
+        row = {**empty, **counts.get(message.batch, {})}
+        # Before its task has run, a message's e-mails are all still to come.
+        done = row["sent"] + row["failed"] + row["skipped"]
+        row["queued"] = max(row["queued"], message.recipients - done)
+        progress.append((message, row))
+    return progress
 
 
 def seat_drift(stop, workshops):

@@ -67,3 +67,28 @@ def registration_from_token(token, *, now=None, to_read=False):
     if now > expires_at:
         raise ExpiredToken(registration)
     return registration
+
+
+ATTENDANCE_SALT = "registrations.attendance"
+CONFIRM, FREE = "confirm", "free"
+
+
+def make_attendance_token(registration, answer):
+    """A one-click answer to a reminder: "confirm" or "free" this registration's place."""
+    return signing.dumps(
+        [registration.pk, registration.management_key, answer], salt=ATTENDANCE_SALT
+    )
+
+
+def attendance_from_token(token):
+    """``(registration, answer)``; raises InvalidToken. The services judge the timing."""
+    try:
+        pk, key, answer = signing.loads(token, salt=ATTENDANCE_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise InvalidToken from exc
+    if not isinstance(pk, int) or answer not in {CONFIRM, FREE}:
+        raise InvalidToken
+    registration = Registration.objects.select_related("stop", "stop__tour").filter(pk=pk).first()
+    if registration is None or registration.management_key != key:
+        raise InvalidToken
+    return registration, answer

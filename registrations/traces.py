@@ -4,7 +4,8 @@
   ``object_repr`` and sometimes in the change message;
 - sessions: the registration form keeps the e-mail address in the visitor's session to say
   where the confirmation went (``registration_email``);
-- the log of the e-mails sent to them (``SentEmail``).
+- the e-mails sent or to send to them (the outbox, ``background.models.EmailDelivery``: each
+  holds their address and names their registration).
 
 Used by the yearly purge (``services.purge_old_registrations``) and by an erasure at the
 person's request (``services.erase_registration``).
@@ -16,7 +17,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from .models import Registration, SentEmail
+from background.models import EmailDelivery
+
+from .models import Registration
 
 SESSION_EMAIL_KEY = "registration_email"
 
@@ -47,8 +50,13 @@ def forget_in_sessions(emails):
 
 
 def forget(registrations):
-    """All of the above and the e-mail log, for a queryset of registrations."""
+    """All of the above and the e-mail records, for a queryset of registrations."""
     rows = list(registrations.values_list("pk", "email"))
     forget_in_admin_history([pk for pk, _email in rows])
     forget_in_sessions([email for _pk, email in rows])
-    SentEmail.objects.filter(registration_id__in=[pk for pk, _email in rows]).delete()
+    emails_of([pk for pk, _email in rows]).delete()
+
+
+def emails_of(registration_ids):
+    """The outbox rows of these registrations' e-mails."""
+    return EmailDelivery.objects.filter(params__registration__in=list(registration_ids))

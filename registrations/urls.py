@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import my_tour_views, privacy_views, views
+from . import attendance_views, my_tour_views, privacy_views, views
 
 app_name = "registrations"
 
 urlpatterns = [
     path("confidentialite/", views.privacy, name="privacy"),
     path("inscription/nouveau-lien/", views.fresh_link, name="fresh_link"),
+    path("inscription/reponse/<str:token>/", attendance_views.attendance, name="attendance"),
     path("inscription/<str:token>/", views.manage, name="manage"),
     path("inscription/<str:token>/ateliers/", views.change_workshops, name="change_workshops"),
     path("inscription/<str:token>/participation/", views.change_mode, name="change_mode"),

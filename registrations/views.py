@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -12,10 +11,9 @@ from events.models import Stop
 from events.page_cache import SITE, versions
 from intercotour.guards import form_guard
 
-from . import certificates, emails, my_tour_views, selectors, services
+from . import certificates, my_tour_views, selectors, services, tasks
 from .calendars import registration_calendar
 from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
-from .models import Registration
 from .my_tour import prefilled_details
 from .tokens import ExpiredToken, InvalidToken, day_is_over, registration_from_token
 
@@ -274,15 +272,15 @@ def _fresh_link_sent(request):
 @never_cache
 @form_guard(group="registrations", decoy=lambda request: _fresh_link_sent(request))
 def fresh_link(request):
-    """Send fresh management links to an e-mail address; the answer never tells if it is known."""
+    """Send fresh management links to an e-mail address; the answer never tells if it is known.
+
+    The request only enqueues the lookup (``tasks.send_fresh_links``): a known address and an
+    unknown one cost the same queries and the same time.
+    """
     if request.method == "POST":
         form = FreshLinkForm(request.POST)
         if form.is_valid():
-            today = timezone.localdate()
-            for registration in Registration.objects.active().filter(
-                email__iexact=form.cleaned_data["email"], stop__date__gte=today
-            ):
-                emails.send_fresh_link(registration)
+            tasks.send_fresh_links.enqueue(form.cleaned_data["email"])
             return _fresh_link_sent(request)
         return render(request, "registrations/fresh_link.html", {"form": form}, status=400)
     return render(request, "registrations/fresh_link.html", {"form": FreshLinkForm()})

@@ -10,10 +10,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 from PIL import Image, ImageOps
 
+from background.outbox import NothingToSend, queue_email
 from intercotour.admin_log import log_change
-from intercotour.mail import deliver, templated_email
+from intercotour.mail import templated_email
 
 from .models import SessionSpeaker, Speaker, new_secret
 
@@ -45,14 +47,36 @@ def use_sign_in_token(token):
 
 
 def send_sign_in_link(*, email):
-    """E-mail a sign-in link if ``email`` is a speaker's; says nothing either way."""
-    speaker = Speaker.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+    """E-mail a sign-in link if ``email`` is a speaker's; says nothing either way.
+
+    The request only enqueues the lookup: a known and an unknown address cost the same.
+    """
+    send_sign_in_link_task.enqueue(email.strip())
+
+
+@task()
+def send_sign_in_link_task(email):
+    """Look the address up; a speaker's gets a sign-in link through the outbox."""
+    speaker = Speaker.objects.filter(email__iexact=email).exclude(email="").first()
     if speaker is None:
-        return
+        return False
+    queue_email(
+        kind="sign_in",
+        to=speaker.email,
+        renderer="speakers.services.render_sign_in_link",
+        params={"speaker": speaker.pk},
+    )
+    return True
+
+
+def render_sign_in_link(delivery):
+    """Signed when sent, so that a queue that waited does not eat the link's 15 minutes."""
+    speaker = Speaker.objects.filter(pk=delivery.params["speaker"]).first()
+    if speaker is None:
+        raise NothingToSend("The speaker no longer exists.")
     url = settings.SITE_URL + reverse("speaker_portal:sign_in", args=[sign_in_token(speaker)])
     context = {"speaker": speaker, "url": url, "minutes": SIGN_IN_LINK_MAX_AGE // 60}
-    message = templated_email("speakers/emails/sign_in", context, to=[speaker.email])
-    transaction.on_commit(lambda: deliver(message))
+    return templated_email("speakers/emails/sign_in", context, to=[delivery.recipient])
 
 
 def portal_user():

@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from django.core.cache import cache
 
@@ -23,3 +25,65 @@ def demo_stop(db):
 
     load_demo()
     return Stop.objects.get(slug=MONTPELLIER_SLUG)
+
+
+# Tasks. The default in tests is the production one, said here explicitly: the database
+# queue (django-tasks-db). An enqueued task is a row; nothing runs until a test runs the
+# worker (``run_tasks``) or asks for the immediate backend (``immediate_tasks``), which runs
+# each task as it is enqueued, inside the caller's transaction.
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _database_task_queue(settings):
+    settings.TASKS = DATABASE_QUEUE
+
+
+@pytest.fixture
+def immediate_tasks(settings, _database_task_queue):
+    """Tasks run as they are enqueued: e-mails reach ``mail.outbox`` at once."""
+    settings.TASKS = IMMEDIATE
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run the queued tasks in this process as ``manage.py db_worker --batch`` does: the
+    real worker loop, until no task is ready. Returns how many tasks ran."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker closes stale connections between tasks; inside a test's transaction the
+    # connection is the test's own and must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        worker = db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return run
+
+
+@pytest.fixture
+def deliver_emails(run_tasks, django_capture_on_commit_callbacks):
+    """``with deliver_emails():`` the e-mails the block queues are sent by the worker (those
+    queued before the block are not this block's: their tasks are dropped)."""
+    from django_tasks_db.models import DBTaskResult
+
+    @contextlib.contextmanager
+    def block():
+        DBTaskResult.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_tasks()
+
+    return block

@@ -2,16 +2,26 @@
 
 The public form, the management page, the admin, the check-in desk and the commands all call
 these functions. Each runs in one transaction that locks the stop's row first (see
-``seats``); e-mails leave once the transaction has committed. Modules by subject:
+``seats``); e-mails are recorded in the outbox and their tasks enqueued in that transaction
+(committed with the change or not at all), then sent by a worker. Modules by subject:
 
 - ``registration``: register, change workshops, switch attendance, details, e-mail;
 - ``cancellation``: cancel, delete, erase, promote from the waiting lists;
 - ``desk``: check-in and walk-ins on the day;
 - ``certificates``: the attendance certificates e-mailed the day after;
+- ``attendance``: reminders before the day, "I confirm" / "I free my place";
 - ``messaging``: organisers' messages; ``retention``: the purge the privacy notice promises;
 - ``seats``: locks, counters, waiting lists, and ``recount_seats``.
 """
 
+from .attendance import (
+    AnswerClosed,
+    NoPlaceToAnswerFor,
+    PlaceAlreadyFreed,
+    confirm_attendance,
+    free_seat,
+    queue_reminders,
+)
 from .cancellation import (
     cancel_registration,
     delete_registration,
@@ -33,7 +43,7 @@ from .errors import (
     StopFull,
     WorkshopFull,
 )
-from .messaging import message_registrants
+from .messaging import message_registrants, send_message
 from .registration import change_email, change_workshops, register, switch_mode, update_details
 from .retention import RETENTION_DAYS, purge_old_registrations
 from .seats import recount_seats
@@ -41,9 +51,12 @@ from .seats import recount_seats
 __all__ = [
     "RETENTION_DAYS",
     "AlreadyCheckedIn",
+    "AnswerClosed",
     "EmailTaken",
     "InvalidWorkshopChoice",
     "NoFreePlace",
+    "NoPlaceToAnswerFor",
+    "PlaceAlreadyFreed",
     "RegistrationCancelled",
     "RegistrationClosed",
     "RegistrationError",
@@ -53,17 +66,21 @@ __all__ = [
     "change_email",
     "change_workshops",
     "check_in",
+    "confirm_attendance",
     "delete_registration",
     "erase_registration",
+    "free_seat",
     "message_registrants",
     "promote_registration",
     "promote_waiting_lists",
+    "queue_reminders",
     "purge_old_registrations",
     "recount_seats",
     "register",
     "register_walk_in",
     "resend_confirmation",
     "send_due_certificates",
+    "send_message",
     "switch_mode",
     "undo_check_in",
     "update_details",

@@ -16,8 +16,8 @@ def send_due_certificates(today=None):
     """E-mail the certificates of the days over (up to a week back) not sent yet; the count.
 
     Idempotent: each registration is claimed (``certificate_sent_at``) in its own
-    transaction before its e-mail leaves, so a second run, even a simultaneous one, sends
-    nothing twice. A delivery that fails releases the claim for the next run.
+    transaction, with its e-mail queued in the outbox under a key of its own, so a second run,
+    even a simultaneous one, sends nothing twice; the outbox retries a mail server failure.
     """
     today = today or timezone.localdate()
     due = (

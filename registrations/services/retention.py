@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from background.models import EmailDelivery
+
 from .. import traces
 from ..models import AttendeeSignIn, Registration, WorkshopBooking
 
@@ -22,6 +24,7 @@ def purge_old_registrations(*, today=None):
     cutoff = today - datetime.timedelta(days=RETENTION_DAYS)
     old = Registration.objects.filter(stop__date__lt=cutoff)
     traces.forget(old)  # their admin history lines and sessions go too
+    EmailDelivery.objects.filter(stop__date__lt=cutoff).delete()  # they hold addresses too
     WorkshopBooking.objects.filter(registration__in=old).delete()
     count, _deleted = old.delete()
     # "Mon parcours" sign-in rows of addresses that no registration uses any more.

@@ -17,7 +17,7 @@ def demo(transactional_db, settings, live_server):
 
 
 def test_register_then_change_workshop_then_cancel(
-    live_server, demo, page, check_accessibility, screenshot
+    live_server, demo, page, check_accessibility, screenshot, run_tasks
 ):
     page.goto(f"{live_server.url}/{DEMO_COPY_SLUG}/")
     page.get_by_role("link", name="S’inscrire").click()
@@ -41,6 +41,7 @@ def test_register_then_change_workshop_then_cancel(
     registration = Registration.objects.get(email="camille.durand@example.org")
     assert registration.bookings.get().session.title.startswith("IA et aide à la décision")
 
+    run_tasks()  # the worker sends the e-mail the registration queued
     link = re.search(r"(http://\S+/inscription/\S+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
     assert page.get_by_role("heading", name="Mon inscription", exact=True).is_visible()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from events.models import Session, Stop
 from registrations import services
 from registrations.models import Registration
+from registrations.tokens import make_token
 from tests.factories import (
     SessionFactory,
     SessionSpeakerFactory,
@@ -300,10 +301,10 @@ def test_promote_action_needs_a_free_place(admin_client, stop):
     assert Stop.objects.get(pk=stop.pk).seats_taken == 4
 
 
-def test_resend_and_check_in_actions(admin_client, stop, django_capture_on_commit_callbacks):
+def test_resend_and_check_in_actions(admin_client, stop, deliver_emails):
     registration = register(stop, email="ada@example.org")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         action(admin_client, "resend_confirmation", [registration])
     action(admin_client, "mark_checked_in", [registration])
 
@@ -427,36 +428,79 @@ def test_walk_in_counts_against_capacity_and_is_refused_when_full(delegation_cli
 # --- Messages to registrants ---------------------------------------------------------------
 
 
-def test_message_preview_then_send_one_email_per_recipient(admin_client, stop, workshops):
+def test_message_preview_then_send_one_email_per_recipient(
+    admin_client, stop, workshops, run_tasks
+):
     in_workshop = [register(stop, workshops=[workshops[0]]) for _ in range(2)]
     register(stop, workshops=[workshops[1]])
     register(stop, accept_waiting_list=True)  # stop is full: waiting, not a recipient
     url = reverse("admin:events_stop_message", args=[stop.pk])
-    data = {"audience": str(workshops[0].pk), "subject": "Salle changée", "body": "Salle B12."}
+    data = {
+        "audience": f"workshop:{workshops[0].pk}",
+        "subject": "Salle changée",
+        "body": "Salle B12.",
+    }
     admin_client.cookies["django_language"] = "fr"
+    run_tasks()  # the confirmations
+    mail.outbox.clear()
 
     preview = admin_client.post(url, {**data, "preview": "1"})
     assert mail.outbox == []
     admin_client.post(url, {**data, "send": "1"})
+    queued = text_of(admin_client.get(url))
+    assert mail.outbox == []  # the request only queued the message
+    run_tasks()
 
     assert "Ce message sera envoyé à 2 inscrits" in text_of(preview)
+    assert "Salle changée" in queued
+    assert "2 2 0 0" in " ".join(queued.split())
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in in_workshop)
     assert all(len(m.to) == 1 and m.subject == "[IntercoTOUR] Salle changée" for m in mail.outbox)
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    for registration in in_workshop:
+        body = by_address[registration.email]
+        assert body.startswith(f"Bonjour {registration.first_name},")
+        assert "Salle B12." in body
+        assert make_token(registration) in body
+    progress = " ".join(text_of(admin_client.get(url)).split())
+    assert "2 0 2 0" in progress  # recipients, waiting, sent, failed
     entry = LogEntry.objects.get(object_id=str(stop.pk), content_type__model="stop")
-    assert entry.get_change_message() == "Message « Salle changée » envoyé à 2 inscrits (0 échecs)."
+    assert entry.get_change_message() == "Message « Salle changée » mis en file pour 2 inscrits."
 
 
-def test_message_to_the_whole_day(admin_client, stop):
-    in_person, online = register(stop), register(stop, mode="online")
-    services.cancel_registration(registration=register(stop))
+@pytest.mark.parametrize(
+    ("audience", "expected"),
+    [
+        (
+            "confirmed",
+            {
+                "sur-place@example.org",
+                "autre@example.org",
+                "encore@example.org",
+                "en-ligne@example.org",
+            },
+        ),
+        ("in_person", {"sur-place@example.org", "autre@example.org", "encore@example.org"}),
+        ("online", {"en-ligne@example.org"}),
+        ("waiting", {"attente@example.org"}),
+    ],
+)
+def test_message_audiences(admin_client, stop, audience, expected, run_tasks):
+    register(stop, email="sur-place@example.org")
+    register(stop, mode="online", email="en-ligne@example.org")
+    register(stop, email="autre@example.org")
+    register(stop, email="encore@example.org")  # the stop (3 places) is now full
+    register(stop, email="attente@example.org", accept_waiting_list=True)
+    run_tasks()
+    mail.outbox.clear()
     url = reverse("admin:events_stop_message", args=[stop.pk])
 
     admin_client.post(
-        url, {"audience": "stop", "subject": "Rappel", "body": "À demain", "send": "1"}
+        url, {"audience": audience, "subject": "Rappel", "body": "À demain", "send": "1"}
     )
+    run_tasks()
 
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([in_person.email, online.email])
-    assert {m.body.strip() for m in mail.outbox} == {"À demain"}
+    assert {m.to[0] for m in mail.outbox} == expected
 
 
 def test_invalid_message_is_refused(admin_client, stop, django_capture_on_commit_callbacks):
@@ -464,14 +508,13 @@ def test_invalid_message_is_refused(admin_client, stop, django_capture_on_commit
     admin_client.cookies["django_language"] = "fr"
     url = reverse("admin:events_stop_message", args=[stop.pk])
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            url, {"audience": "999", "subject": "", "body": "", "send": "1"}
-        )
+    response = admin_client.post(
+        url, {"audience": "workshop:999", "subject": "", "body": "", "send": "1"}
+    )
 
     page = text_of(response)
     assert response.status_code == 200
-    assert "Sélectionnez un choix valide. 999 n’en fait pas partie." in page
+    assert "Sélectionnez un choix valide. workshop:999 n’en fait pas partie." in page
     assert page.count("Ce champ est obligatoire.") == 2
     assert mail.outbox == []
     assert not LogEntry.objects.filter(content_type__model="stop").exists()

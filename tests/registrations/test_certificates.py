@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
+from background.models import EmailDelivery
 from events.models import Stop
 from registrations import certificates, services
 from registrations.models import Registration
@@ -323,18 +324,16 @@ def test_certificates_zip_needs_the_permission_to_view_registrations(client, att
 # --- By e-mail, the day after -------------------------------------------------------------
 
 
-def test_certificates_are_emailed_the_day_after_each_person_once(
-    stop, attendee, django_capture_on_commit_callbacks
-):
+def test_certificates_are_emailed_the_day_after_each_person_once(stop, attendee, deliver_emails):
     Registration.objects.create(  # confirmed, never checked in
         stop=stop, status="confirmed", mode="in_person", category="other",
         **{k: v for k, v in registration_details(first_name="Absent").items() if k in
            ("first_name", "last_name", "email", "organisation", "job_title")},
     )  # fmt: skip
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         first = services.send_due_certificates()
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         second = services.send_due_certificates()
 
     assert (first, second) == (1, 0)
@@ -354,9 +353,7 @@ def test_certificates_are_emailed_the_day_after_each_person_once(
     assert Registration.objects.get(pk=attendee.pk).certificate_sent_at is not None
 
 
-def test_certificates_are_not_emailed_before_the_day_is_over_nor_for_old_days(
-    stop, django_capture_on_commit_callbacks
-):
+def test_certificates_are_not_emailed_before_the_day_is_over_nor_for_old_days(stop, deliver_emails):
     today_stop = StopFactory(
         date=timezone.localdate(),
         registration_closes_at=timezone.now() + datetime.timedelta(minutes=5),
@@ -367,33 +364,37 @@ def test_certificates_are_not_emailed_before_the_day_is_over_nor_for_old_days(
         services.check_in(registration=registration)
     move_to_the_past(old_stop, days=30)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         sent = services.send_due_certificates()
 
     assert sent == 0
     assert mail.outbox == []
 
 
-def test_a_failed_certificate_email_is_tried_again_the_next_day(
-    attendee, settings, django_capture_on_commit_callbacks
+def test_a_failed_certificate_email_stays_in_the_outbox_to_be_tried_again(
+    attendee, settings, deliver_emails
 ):
     settings.EMAIL_BACKEND = "tests.registrations.test_views.BrokenMailServer"
-    with django_capture_on_commit_callbacks(execute=True):
-        services.send_due_certificates()
-    assert Registration.objects.get(pk=attendee.pk).certificate_sent_at is None
+    with deliver_emails():
+        first = services.send_due_certificates()
+    with deliver_emails():
+        second = services.send_due_certificates()
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        sent = services.send_due_certificates()
+    delivery = EmailDelivery.objects.get(kind="certificate")
+    assert (first, second) == (1, 0)  # queued once; the outbox, not the daily run, retries
+    assert (delivery.recipient, delivery.status, delivery.attempts) == (
+        attendee.email,
+        EmailDelivery.Status.QUEUED,
+        1,
+    )
+    assert "SMTP server down" in delivery.last_error
+    assert mail.outbox == []
 
-    assert sent == 1
-    assert [m.to for m in mail.outbox] == [[attendee.email]]
 
-
-def test_send_certificates_command_reports_the_count(attendee, django_capture_on_commit_callbacks):
+def test_send_certificates_command_reports_the_count(attendee, deliver_emails):
     output = io.StringIO()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         call_command("send_certificates", stdout=output)
 
     assert output.getvalue() == "1 attendance certificates sent.\n"

@@ -71,12 +71,12 @@ def action(client, model, name, objects):
 
 
 def test_delegation_erases_a_registration_and_the_first_waiting_is_promoted(
-    delegation_client, stop, workshops, full_day, django_capture_on_commit_callbacks
+    delegation_client, stop, workshops, full_day, deliver_emails
 ):
     alice, bruno = full_day
     mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         response = action(delegation_client, "registrations_registration", "erase", [alice])
 
     assert response.status_code == 302
@@ -194,9 +194,9 @@ def test_a_session_saved_in_the_admin_keeps_its_seat_counter(admin_client, stop,
 
 
 def test_organiser_adds_a_registration_taken_by_phone(
-    delegation_client, stop, workshops, django_capture_on_commit_callbacks
+    delegation_client, stop, workshops, deliver_emails
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         response = delegation_client.post(
             reverse("admin:registrations_registration_add"),
             {
@@ -265,12 +265,12 @@ def correction(client, registration, **changes):
 
 
 def test_organiser_corrects_email_mode_and_workshops_through_the_services(
-    delegation_client, stop, workshops, full_day, django_capture_on_commit_callbacks
+    delegation_client, stop, workshops, full_day, deliver_emails
 ):
     alice, bruno = full_day
     mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         response = correction(
             delegation_client, alice, email="alice.new@example.org", mode="online"
         )

@@ -10,9 +10,11 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
 
+from background.models import EmailDelivery
 from registrations import services
-from registrations.models import Registration, SentEmail, WorkshopBooking
+from registrations.models import Registration, WorkshopBooking
 from registrations.tokens import make_token
+from registrations.traces import emails_of
 from tests.factories import StopFactory, WorkshopFactory, registration_details
 from tests.pages import text_of
 
@@ -40,9 +42,9 @@ def register(stop, **overrides):
 
 
 @pytest.fixture
-def camille(full_day, django_capture_on_commit_callbacks):
+def camille(full_day, deliver_emails):
     stop, workshop = full_day
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         camille = register(
             stop, first_name="Camille", last_name="Durand", phone="0612345678",
             workshops=[workshop], email="camille@example.org", **HEALTH,
@@ -86,17 +88,17 @@ def test_erasure_asks_for_confirmation_first(client, camille):
 
 
 def test_erasure_frees_the_seats_for_those_waiting_then_anonymises(
-    client, full_day, camille, django_capture_on_commit_callbacks
+    client, full_day, camille, deliver_emails
 ):
     stop, workshop = full_day
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         waiting = register(stop, workshops=[workshop], accept_waiting_list=True)
     session = client.session
     session["registration_email"] = "camille@example.org"
     session.save()
     mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         response = client.post(reverse("registrations:erase", args=[make_token(camille)]))
 
     assert "Inscription effacée" in text_of(response)
@@ -109,7 +111,7 @@ def test_erasure_frees_the_seats_for_those_waiting_then_anonymises(
     assert erased.dietary_requirements == ""
     assert not erased.reduced_mobility
     assert not WorkshopBooking.objects.filter(registration=erased).exists()
-    assert not SentEmail.objects.filter(registration=erased).exists()
+    assert not emails_of([erased.pk]).exists()
     assert not LogEntry.objects.filter(object_id=str(erased.pk)).exists()
     assert not Session.objects.filter(pk=session.session_key).exists()
     # The seats followed: the person waiting got the place and the workshop seat.
@@ -177,7 +179,8 @@ def test_purge_also_removes_admin_history_and_sessions(client, camille, full_day
     assert list(LogEntry.objects.values_list("change_message", flat=True)) == ["Gardée"]
     remembered = [s.get_decoded().get("registration_email") for s in Session.objects.all()]
     assert remembered == ["kept@example.org"]
-    assert not SentEmail.objects.filter(registration_id=camille.pk).exists()
+    assert not emails_of([camille.pk]).exists()
+    assert EmailDelivery.objects.exclude(recipient="kept@example.org").count() == 0
 
 
 def test_privacy_page_and_code_agree_on_retention(client, db):
@@ -202,13 +205,15 @@ def test_news_consent_goes_with_the_registration_at_the_purge(full_day):
     assert not Registration.objects.filter(wants_news=True).exists()
 
 
-def test_every_email_sent_is_logged(camille, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.resend_confirmation(registration=camille)
-        services.message_registrants(stop=camille.stop, subject="Plan d’accès", body="Voici")
+def test_every_email_sent_is_in_the_persons_data(client, camille, run_tasks):
+    services.resend_confirmation(registration=camille)
+    services.message_registrants(stop=camille.stop, subject="Plan d’accès", body="Voici")
+    run_tasks()
 
-    assert set(camille.sent_emails.values_list("template", "subject")) == {
-        ("received", mail.outbox[0].subject),
-        ("fresh_link", next(m.subject for m in mail.outbox[1:] if "Plan" not in m.subject)),
-        ("message", "[IntercoTOUR] Plan d’accès"),
-    }
+    data = client.get(reverse("registrations:my_data", args=[make_token(camille)])).json()
+
+    emails = data["emails_sent"]
+    assert sorted(e["kind"] for e in emails) == ["fresh_link", "message", "received"]
+    assert {e["status"] for e in emails} == {"sent"}
+    assert {e["subject"] for e in emails} == {m.subject for m in mail.outbox}
+    assert "[IntercoTOUR] Plan d’accès" in {e["subject"] for e in emails}

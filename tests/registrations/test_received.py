@@ -75,7 +75,7 @@ def test_thank_you_page_says_online_attendance(client, stop, workshops, form_dat
 
 
 def test_address_already_registered_gets_the_bots_page_and_no_status(
-    client, stop, workshops, form_data, django_capture_on_commit_callbacks
+    client, stop, workshops, form_data, deliver_emails
 ):
     fill_the_day(stop)
     existing, _ = services.register(
@@ -84,7 +84,7 @@ def test_address_already_registered_gets_the_bots_page_and_no_status(
     outsider, bot = Client(), Client()
     typed = {**form_data, "email": "ADA@example.org", "accept_waiting_list": "on"}
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         again = text_of(register(outsider, stop, typed))
     decoy = text_of(register(bot, stop, {**typed, "website": "http://spam.example"}))
 

@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from background.models import EmailDelivery
 from events.models import Session, Stop
 from registrations import services
 from registrations.models import Registration, WorkshopBooking
@@ -40,19 +41,19 @@ def test_register_online_takes_no_place(stop):
     assert counters(stop) == [0]
 
 
-def test_emails_leave_only_after_the_commit(stop, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        register(stop, email="ada@example.org")
-        assert mail.outbox == []
-
+def test_emails_are_queued_with_the_registration_and_sent_by_the_worker(stop, run_tasks):
+    register(stop)
     assert mail.outbox == []
-    for callback in callbacks:
-        callback()
-    assert [m.to for m in mail.outbox] == [["ada@example.org"]]
+    assert EmailDelivery.objects.get().status == EmailDelivery.Status.QUEUED
+
+    run_tasks()
+
+    assert len(mail.outbox) == 1
+    assert EmailDelivery.objects.get().status == EmailDelivery.Status.SENT
 
 
-def test_confirmation_email_content(stop, workshops, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_confirmation_email_content(stop, workshops, deliver_emails):
+    with deliver_emails():
         registration = register(stop, workshops=[workshops[1]], email="ada@example.org")
 
     assert len(mail.outbox) == 1
@@ -73,10 +74,10 @@ def test_confirmation_email_content(stop, workshops, django_capture_on_commit_ca
     assert f"/inscription/{make_token(registration)}/" in message.body
 
 
-def test_online_confirmation_gives_the_online_link(stop, django_capture_on_commit_callbacks):
+def test_online_confirmation_gives_the_online_link(stop, deliver_emails):
     Stop.objects.filter(pk=stop.pk).update(online_url="https://live.example.org/montpellier")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         register(stop, mode="online")
 
     assert "Suivre la journée en ligne : https://live.example.org/montpellier" in (
@@ -84,12 +85,10 @@ def test_online_confirmation_gives_the_online_link(stop, django_capture_on_commi
     )
 
 
-def test_same_email_in_any_case_creates_nothing_and_resends_the_link(
-    stop, django_capture_on_commit_callbacks
-):
+def test_same_email_in_any_case_creates_nothing_and_resends_the_link(stop, deliver_emails):
     first = register(stop, email="Ada.Lovelace@Example.org")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         again, created = services.register(
             stop=stop, **registration_details(email="ada.lovelace@example.ORG", first_name="X")
         )
@@ -227,16 +226,14 @@ def test_workshop_of_another_stop_or_not_a_workshop_is_refused(stop):
     assert not Registration.objects.exists()
 
 
-def test_cancel_frees_place_and_promotes_the_first_waiting(
-    stop, workshops, django_capture_on_commit_callbacks
-):
+def test_cancel_frees_place_and_promotes_the_first_waiting(stop, workshops, deliver_emails):
     first = register(stop, workshops=[workshops[0]])
     register(stop)
     register(stop)
     early = register(stop, accept_waiting_list=True, email="early@example.org")
     register(stop, accept_waiting_list=True, email="late@example.org")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         services.cancel_registration(registration=first)
 
     early.refresh_from_db()
@@ -249,13 +246,13 @@ def test_cancel_frees_place_and_promotes_the_first_waiting(
     assert "late@example.org" not in subjects
 
 
-def test_cancel_twice_changes_nothing(stop, workshops, django_capture_on_commit_callbacks):
+def test_cancel_twice_changes_nothing(stop, workshops, deliver_emails):
     registration = register(stop, workshops=[workshops[0]])
     register(stop)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         services.cancel_registration(registration=registration)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         services.cancel_registration(registration=registration)
 
     assert counters(stop, workshops[0]) == [1, 0]
@@ -378,11 +375,11 @@ def test_session_capacity_lowered_below_booked_seats_is_refused_by_the_database(
     assert Session.objects.get(pk=workshops[0].pk).capacity == 2
 
 
-def test_waiting_list_notice_email(stop, django_capture_on_commit_callbacks):
+def test_waiting_list_notice_email(stop, deliver_emails):
     for _ in range(3):
         register(stop)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         register(stop, accept_waiting_list=True, email="waiting@example.org")
 
     message = mail.outbox[-1]
@@ -391,13 +388,11 @@ def test_waiting_list_notice_email(stop, django_capture_on_commit_callbacks):
     assert message.attachments == []  # no calendar before a place is certain
 
 
-def test_workshop_waiting_list_is_said_in_the_confirmation(
-    stop, workshops, django_capture_on_commit_callbacks
-):
+def test_workshop_waiting_list_is_said_in_the_confirmation(stop, workshops, deliver_emails):
     register(stop, workshops=[workshops[0]])
     register(stop, workshops=[workshops[0]])
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         register(stop, workshops=[workshops[0]], accept_waiting_list=True)
 
     assert f"L’atelier « {workshops[0].title} » est complet : vous êtes sur sa liste" in (
@@ -405,12 +400,10 @@ def test_workshop_waiting_list_is_said_in_the_confirmation(
     )
 
 
-def test_change_summary_email_after_a_workshop_change(
-    stop, workshops, django_capture_on_commit_callbacks
-):
+def test_change_summary_email_after_a_workshop_change(stop, workshops, deliver_emails):
     registration = register(stop, workshops=[workshops[0]])
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         services.change_workshops(registration=registration, workshops=[workshops[2]])
 
     message = mail.outbox[-1]

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from background.models import EmailDelivery
 from events.models import Session, Stop
 from registrations import services
 from registrations.forms import slot_field_name
@@ -74,9 +75,9 @@ def test_stop_page_links_to_the_form_while_registration_is_open(client, stop):
 
 
 def test_valid_registration_saves_and_redirects_to_the_received_page(
-    client, stop, workshops, form_data, django_capture_on_commit_callbacks
+    client, stop, workshops, form_data, deliver_emails
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         response = post(client, stop, form_data, follow=True)
 
     registration = Registration.objects.get()
@@ -94,6 +95,25 @@ def test_valid_registration_saves_and_redirects_to_the_received_page(
     assert "Un récapitulatif vient d’être envoyé à camille.durand@example.org" in page
     assert mail.outbox[0].to == ["camille.durand@example.org"]
     assert "camille" not in response.redirect_chain[0][0]
+
+
+def test_registering_again_gets_the_generic_page_and_the_link_by_email(
+    client, stop, workshops, form_data, deliver_emails
+):
+    post(Client(), stop, form_data)
+
+    with deliver_emails():
+        again = post(
+            client, stop, {**form_data, "email": "CAMILLE.Durand@example.org"}, follow=True
+        )
+    decoy = post(Client(), stop, {**form_data, "website": "http://spam.example"}, follow=True)
+
+    assert Registration.objects.count() == 1
+    assert text_of(again).replace("CAMILLE.Durand", "camille.durand") == text_of(decoy)
+    assert "Merci, votre demande est bien reçue" in text_of(again)
+    assert [
+        m.subject.startswith("[IntercoTOUR] Vous êtes déjà inscrit·e") for m in mail.outbox
+    ] == [True]
 
 
 # --- Bad input: re-rendered with a French error next to the field, nothing saved ---------
@@ -427,9 +447,9 @@ def test_expired_token_gets_a_clear_page(client, registration, stop):
 
 
 def test_fresh_link_is_sent_only_to_known_addresses_with_the_same_answer(
-    client, registration, django_capture_on_commit_callbacks
+    client, registration, deliver_emails
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         known = client.post("/inscription/nouveau-lien/", {"email": "ADA@example.org"})
         unknown = client.post("/inscription/nouveau-lien/", {"email": "nobody@example.org"})
 
@@ -471,16 +491,19 @@ class BrokenMailServer:
 
 
 def test_a_mail_server_failure_does_not_fail_a_saved_registration(
-    client, stop, workshops, form_data, settings, django_capture_on_commit_callbacks, caplog
+    client, stop, workshops, form_data, settings, deliver_emails, caplog
 ):
     settings.EMAIL_BACKEND = "tests.registrations.test_views.BrokenMailServer"
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         response = post(client, stop, form_data)
 
     assert response.status_code == 302
     assert Registration.objects.filter(email=form_data["email"]).exists()
-    assert "could not be sent" in caplog.text
+    delivery = EmailDelivery.objects.get(recipient=form_data["email"])
+    assert (delivery.status, delivery.attempts) == ("queued", 1)  # tried, to be tried again
+    assert delivery.last_error == "ConnectionRefusedError: SMTP server down"
+    assert "SMTP server down" in caplog.text
 
 
 def test_management_page_ids_are_unique_and_each_label_ticks_its_own_box(client, registration):

@@ -38,8 +38,8 @@ def link_from_outbox():
 
 
 @pytest.fixture
-def signed_in(client, clement, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def signed_in(client, clement, deliver_emails):
+    with deliver_emails():
         client.post(HOME, {"email": "JP.Clement@example.org"})
     client.post(link_from_outbox())
     return client
@@ -54,8 +54,8 @@ def image_file(fmt="PNG", size=(1600, 1200), name="photo.png"):
 # --- Sign-in ----------------------------------------------------------------------------
 
 
-def test_known_email_receives_a_one_time_link(client, clement, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_known_email_receives_a_one_time_link(client, clement, deliver_emails):
+    with deliver_emails():
         response = client.post(HOME, {"email": "jp.clement@example.org"})
 
     assert "Consultez votre messagerie" in text_of(response)
@@ -63,10 +63,8 @@ def test_known_email_receives_a_one_time_link(client, clement, django_capture_on
     assert "15 minutes" in mail.outbox[-1].body
 
 
-def test_unknown_email_gets_the_same_answer_and_no_email(
-    client, clement, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_unknown_email_gets_the_same_answer_and_no_email(client, clement, deliver_emails):
+    with deliver_emails():
         known = client.post(HOME, {"email": "jp.clement@example.org"})
         unknown = client.post(HOME, {"email": "nobody@example.org"})
 
@@ -83,10 +81,8 @@ def test_bad_email_is_refused_in_french(client, db):
     assert "Saisissez une adresse de courriel valide." in text_of(response)
 
 
-def test_link_opens_a_confirmation_then_signs_in(
-    client, clement, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_link_opens_a_confirmation_then_signs_in(client, clement, deliver_emails):
+    with deliver_emails():
         client.post(HOME, {"email": "jp.clement@example.org"})
     link = link_from_outbox()
 
@@ -101,8 +97,8 @@ def test_link_opens_a_confirmation_then_signs_in(
     assert "Interventions de Jean-Philippe Clément" in text_of(client.get(signed.url))
 
 
-def test_a_used_link_does_not_work_again(client, clement, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_used_link_does_not_work_again(client, clement, deliver_emails):
+    with deliver_emails():
         client.post(HOME, {"email": "jp.clement@example.org"})
     link = link_from_outbox()
     client.post(link)
@@ -345,10 +341,8 @@ def test_speaker_email_is_never_public(client, clement):
 # --- Admin ------------------------------------------------------------------------------
 
 
-def test_organisers_send_the_link_from_the_admin(
-    admin_client, clement, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_organisers_send_the_link_from_the_admin(admin_client, clement, deliver_emails):
+    with deliver_emails():
         admin_client.post(
             reverse("admin:speakers_speaker_changelist"),
             {"action": "send_sign_in_link", "_selected_action": [clement.pk]},
@@ -407,12 +401,12 @@ def test_an_organisers_profile_edit_keeps_days_over_as_printed(admin_client, cle
 
 
 def test_a_bot_filling_the_honeypot_gets_the_same_answer_and_no_link(
-    client, clement, django_capture_on_commit_callbacks
+    client, clement, deliver_emails
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         bot = client.post(HOME, {"email": clement.email, "website": "http://spam.example"})
     sent_to_the_bot = list(mail.outbox)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         person = client.post(HOME, {"email": clement.email, "website": ""})
 
     assert text_of(bot) == text_of(person)
@@ -420,14 +414,12 @@ def test_a_bot_filling_the_honeypot_gets_the_same_answer_and_no_link(
     assert [m.to for m in mail.outbox] == [[clement.email]]
 
 
-def test_sign_in_requests_are_rate_limited_in_french(
-    client, clement, settings, django_capture_on_commit_callbacks
-):
+def test_sign_in_requests_are_rate_limited_in_french(client, clement, settings, deliver_emails):
     settings.REGISTRATION_RATE_LIMIT = "2/m"
     for _ in range(2):
         client.post(HOME, {"email": "inconnu@example.org"})
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         response = client.post(HOME, {"email": clement.email})
 
     assert response.status_code == 429

@@ -1,0 +1,94 @@
+"""What background work keeps: each e-mail to send (the outbox), the scheduler's lease."""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailDeliveryQuerySet(models.QuerySet):
+    def counts(self):
+        """``{"queued": n, "sent": n, "failed": n, "skipped": n}`` in one query."""
+        Status = EmailDelivery.Status
+        return self.aggregate(
+            **{status.value: Count("pk", filter=Q(status=status)) for status in Status}
+        )
+
+    def stalled(self, now):
+        """Waiting e-mails whose worker died mid-send: the claim ran out, still not sent."""
+        return self.filter(status=EmailDelivery.Status.QUEUED, claimed_until__lt=now)
+
+
+class EmailDelivery(models.Model):
+    """One e-mail to send, once: the task that sends it records the outcome here.
+
+    ``key`` names the event the e-mail is for (unique): enqueueing the same event twice, or
+    a task that runs twice, never sends twice. The message is rendered by ``renderer`` (a
+    dotted path to a function of the delivery) when it is sent, not in the request.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not needed any more")
+
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    recipient = models.EmailField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    stop = models.ForeignKey(
+        "events.Stop",
+        verbose_name=_("stop"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+    )
+    batch = models.CharField(
+        _("batch"), max_length=50, blank=True, help_text=_("e.g. the organisers' message.")
+    )
+    renderer = models.CharField(_("renderer"), max_length=200)
+    params = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = EmailDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["stop", "status"], name="emaildelivery_stop_status_idx"),
+            models.Index(fields=["batch", "status"], name="emaildelivery_batch_status_idx"),
+            models.Index(fields=["status", "claimed_until"], name="emaildelivery_stalled_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient}"
+
+
+class SchedulerLease(models.Model):
+    """The one row a scheduler must hold to run jobs: two schedulers never both run them.
+
+    A scheduler takes or renews the lease (``holder``, ``expires_at``) with a conditional
+    UPDATE; another one waits until it runs out. Works the same on PostgreSQL and SQLite.
+    """
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    holder = models.CharField(_("holder"), max_length=100, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduler lease")
+        verbose_name_plural = _("scheduler leases")
+
+    def __str__(self):
+        return f"{self.name}: {self.holder or '—'}"

@@ -1,0 +1,94 @@
+"""Scheduled jobs: cron-like triggers (APScheduler's) that enqueue tasks, under one lease.
+
+``django-crontask`` does this on Django 6; on Django 5.2 LTS these few lines do the same.
+Each job in ``settings.SCHEDULED_TASKS`` is ``(name, crontab, task path)``. A scheduler
+process ticks every few seconds: it takes or renews the lease (one row, conditional UPDATE,
+so on PostgreSQL and SQLite alike only one scheduler holds it), then enqueues the jobs that
+fell due since its last tick. A second scheduler waits, and takes over when the lease runs
+out. Jobs only enqueue tasks; the tasks themselves are idempotent (running one twice changes
+nothing), so a take-over that repeats a job is harmless.
+"""
+
+import datetime
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+
+from apscheduler.triggers.cron import CronTrigger
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import SchedulerLease
+
+logger = logging.getLogger(__name__)
+LEASE_NAME = "scheduler"
+
+
+@dataclass
+class Job:
+    name: str
+    trigger: CronTrigger
+    task_path: str
+    next_run: datetime.datetime | None = None
+
+    def due(self, now):
+        if self.next_run is None:
+            self.next_run = self.trigger.get_next_fire_time(None, now)
+        return self.next_run is not None and self.next_run <= now
+
+    def schedule_after(self, now):
+        self.next_run = self.trigger.get_next_fire_time(self.next_run, now)
+
+
+def jobs_from_settings():
+    return [
+        Job(name, CronTrigger.from_crontab(crontab, timezone=settings.TIME_ZONE), path)
+        for name, crontab, path in settings.SCHEDULED_TASKS
+    ]
+
+
+class Scheduler:
+    def __init__(self, jobs=None, *, lease_seconds=60, holder=None):
+        self.jobs = jobs_from_settings() if jobs is None else jobs
+        self.lease = datetime.timedelta(seconds=lease_seconds)
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.holding = False
+
+    def hold_lease(self, now):
+        """Take or renew the lease; whether this scheduler holds it now."""
+        SchedulerLease.objects.get_or_create(name=LEASE_NAME)
+        free_or_ours = Q(holder=self.holder) | Q(expires_at__isnull=True) | Q(expires_at__lt=now)
+        return bool(
+            SchedulerLease.objects.filter(free_or_ours, name=LEASE_NAME).update(
+                holder=self.holder, expires_at=now + self.lease
+            )
+        )
+
+    def release(self):
+        SchedulerLease.objects.filter(name=LEASE_NAME, holder=self.holder).update(
+            holder="", expires_at=None
+        )
+
+    def tick(self, now=None):
+        """Enqueue the jobs due, if this scheduler holds the lease; returns their names."""
+        now = now or timezone.now()
+        self.holding = self.hold_lease(now)
+        if not self.holding:
+            return []
+        ran = []
+        for job in self.jobs:
+            if job.due(now):
+                import_string(job.task_path).enqueue()
+                logger.info("Scheduled job %s enqueued", job.name)
+                ran.append(job.name)
+                job.schedule_after(now)
+        return ran
+
+    def run_now(self, name):
+        """Enqueue one job at once (``run_scheduler --run-now purge``), lease or not."""
+        job = next(job for job in self.jobs if job.name == name)
+        return import_string(job.task_path).enqueue()

@@ -1,0 +1,21 @@
+"""Mail servers that fail, for the outbox tests: the boundary, not a mock of our code."""
+
+import socket
+
+
+class HangingMailServer:
+    """A server that accepts the connection and never answers: the send times out."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise TimeoutError("timed out")  # what smtplib raises after EMAIL_TIMEOUT
+
+
+class RefusingMailServer:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(socket.errno.ECONNREFUSED, "Connection refused")

@@ -1,0 +1,99 @@
+"""The scheduler: cron triggers enqueue the jobs, one scheduler at a time."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from background.scheduler import Job, Scheduler, jobs_from_settings
+from registrations.models import Registration
+from tests.factories import StopFactory, registration_details
+
+pytestmark = pytest.mark.django_db
+PARIS = datetime.timezone(datetime.timedelta(hours=1))
+
+
+def daily_purge():
+    return [Job(j.name, j.trigger, j.task_path) for j in jobs_from_settings() if j.name == "purge"]
+
+
+def past_stop(days):
+    date = timezone.localdate() - datetime.timedelta(days=days)
+    opens = timezone.now() - datetime.timedelta(days=days + 30)
+    return StopFactory(date=date, registration_opens_at=opens)
+
+
+def registration(stop):
+    details = registration_details()
+    return Registration.objects.create(stop=stop, status="confirmed", **details)
+
+
+def test_the_scheduler_runs_the_daily_purge(run_tasks):
+    old = past_stop(days=400)
+    recent = past_stop(days=30)
+    registration(old)
+    kept = registration(recent)
+    scheduler = Scheduler(daily_purge())
+    before = datetime.datetime(2030, 1, 10, 3, 0, tzinfo=PARIS)
+
+    assert scheduler.tick(before) == []  # 3:00: the purge is due at 3:15
+    assert scheduler.tick(before + datetime.timedelta(minutes=16)) == ["purge"]
+    assert scheduler.tick(before + datetime.timedelta(minutes=17)) == []  # once a day
+    run_tasks()
+
+    assert list(Registration.objects.all()) == [kept]
+    assert DBTaskResult.objects.get().return_value == 1
+
+
+def test_a_second_scheduler_runs_nothing_while_the_first_holds_the_lease():
+    first, second = Scheduler(daily_purge()), Scheduler(daily_purge())
+    now = datetime.datetime(2030, 1, 10, 3, 0, tzinfo=PARIS)
+    ran = {"first": [], "second": []}
+    for seconds in range(0, 20 * 60, 15):  # both tick every 15 s from 3:00 to 3:20
+        moment = now + datetime.timedelta(seconds=seconds)
+        ran["first"] += first.tick(moment)
+        ran["second"] += second.tick(moment)
+
+    assert ran == {"first": ["purge"], "second": []}
+    assert (first.holding, second.holding) == (True, False)
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_second_scheduler_takes_over_when_the_first_stops():
+    first, second = Scheduler(daily_purge()), Scheduler(daily_purge())
+    now = datetime.datetime(2030, 1, 10, 3, 0, tzinfo=PARIS)
+    first.tick(now)
+    second.tick(now)
+
+    first.release()  # stopped cleanly; a crashed one's lease runs out after a minute
+
+    assert second.tick(now + datetime.timedelta(seconds=15)) == []
+    assert second.holding
+    assert second.tick(now + datetime.timedelta(minutes=16)) == ["purge"]
+
+
+def test_a_crashed_schedulers_lease_runs_out():
+    first, second = Scheduler(daily_purge()), Scheduler(daily_purge())
+    now = datetime.datetime(2030, 1, 10, 3, 0, tzinfo=PARIS)
+    first.tick(now)
+
+    assert not second.hold_lease(now + datetime.timedelta(seconds=30))
+    assert second.hold_lease(now + datetime.timedelta(seconds=61))
+
+
+def test_the_command_enqueues_one_job_on_demand(capsys):
+    call_command("run_scheduler", run_now="reminders")
+
+    assert DBTaskResult.objects.get().task_path == "registrations.tasks.send_reminders"
+    assert "reminders enqueued." in capsys.readouterr().out
+
+
+def test_every_scheduled_job_is_a_task():
+    assert {job.name for job in jobs_from_settings()} == {
+        "purge",
+        "reminders",
+        "certificates",
+        "outbox-sweep",
+    }
