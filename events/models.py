@@ -58,12 +58,14 @@ class StopQuerySet(ContentQuerySet):
 
         Each session's line-up comes through the ``session_speakers`` relation that the
         speakers app adds (in its own order: ``order``, then creation); events does not import it.
+        So do, for the days that are over, each workshop's ``restitution`` (speakers app).
         """
         return self.select_related("tour").prefetch_related(
             models.Prefetch(
                 "sessions", queryset=Session.objects.order_by("starts_at", "ends_at", "pk")
             ),
             "sessions__session_speakers__speaker",
+            "sessions__restitution",
             models.Prefetch("contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("tour__contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("partners", queryset=Partner.objects.order_by("kind", "order", "name")),
@@ -192,6 +194,14 @@ class Stop(TimestampedModel):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def ends_at(self):
+        """The end of the day, as an aware date and time."""
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+
+    def is_over(self, now=None):
+        return (now or timezone.now()) >= self.ends_at
 
     def registration_window(self, now=None):
         """NOT_OPEN_YET, OPEN or CLOSED, from the dates and the status only."""

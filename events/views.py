@@ -35,7 +35,12 @@ def _clock_boundary(stop, now):
     )
     upcoming = [
         moment
-        for moment in (stop.registration_opens_at, stop.registration_closes_at, day_after)
+        for moment in (
+            stop.registration_opens_at,
+            stop.registration_closes_at,
+            stop.ends_at,
+            day_after,
+        )
         if moment > now
     ]
     return min(upcoming, default=None)
@@ -45,10 +50,15 @@ def stop_detail(request, slug):
     def render_page():
         stop = get_object_or_404(Stop.objects.published().with_programme(), slug=slug)
         now = timezone.now()
+        day_over = stop.is_over(now)
         html = render_to_string(
             "events/stop_detail.html",
             {
                 "stop": stop,
+                "day_over": day_over,
+                "restitutions": (
+                    selectors.published_restitutions(stop.sessions.all()) if day_over else []
+                ),
                 "days": selectors.programme_days(stop.sessions.all()),
                 "contacts": selectors.stop_contacts(stop),
                 "partners": list(stop.partners.all()),

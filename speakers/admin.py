@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from events.admin import extensions
 from intercotour.admin_log import log_change
 
-from . import services
-from .models import SessionSpeaker, Speaker
+from . import restitutions, services
+from .models import Restitution, SessionSpeaker, Speaker
 
 
 class SessionSpeakerInline(admin.TabularInline):
@@ -86,3 +86,42 @@ class SessionSpeakerAdmin(admin.ModelAdmin):
     list_select_related = ["speaker", "session"]
     autocomplete_fields = ["speaker", "session"]
     search_fields = ["speaker__last_name", "session__title"]
+
+
+@admin.register(Restitution)
+class RestitutionAdmin(admin.ModelAdmin):
+    """Organisers read, correct and publish what the rapporteurs wrote."""
+
+    list_display = ["session", "stop", "status", "author", "updated_at"]
+    list_filter = ["status", "session__stop"]
+    list_select_related = ["session__stop", "author"]
+    search_fields = ["session__title", "summary"]
+    autocomplete_fields = ["session", "author"]
+    fields = ["session", "author", "summary", "key_points", "proposals", "status"]
+    readonly_fields = ["status"]
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("stop"), ordering="session__stop__date")
+    def stop(self, restitution):
+        return restitution.session.stop
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("speakers.publish_restitution")
+
+    @admin.action(description=_("Publish the selected restitutions"), permissions=["publish"])
+    def publish(self, request, queryset):
+        count = restitutions.publish_restitutions(restitutions=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext("%d restitution published.", "%d restitutions published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish the selected restitutions"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = restitutions.unpublish_restitutions(restitutions=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext("%d restitution unpublished.", "%d restitutions unpublished.", count) % count,
+            messages.SUCCESS,
+        )

@@ -4,7 +4,7 @@ from PIL import Image, UnidentifiedImageError
 
 from intercotour.accessible_forms import AccessibleErrorsMixin
 
-from .models import Speaker
+from .models import Restitution, Speaker
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -53,4 +53,19 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
 
     def _post_clean(self):
         # Saved by speakers.services.update_profile.
+        pass
+
+
+class RestitutionForm(AccessibleErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Restitution
+        fields = ["summary", "key_points", "proposals"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "key_points": forms.Textarea(attrs={"rows": 6}),
+            "proposals": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def _post_clean(self):
+        # Saved by speakers.restitutions.save_restitution.
         pass

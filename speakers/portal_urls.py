@@ -9,6 +9,7 @@ urlpatterns = [
     path("connexion/<str:token>/", views.sign_in, name="sign_in"),
     path("mes-interventions/", views.slots, name="slots"),
     path("profil/", views.profile, name="profile"),
+    path("restitution/<int:session_id>/", views.restitution, name="restitution"),
     path("agenda.ics", views.calendar_download, name="calendar"),
     path("agenda/renouveler/", views.calendar_renew, name="calendar_renew"),
     path("agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from intercotour.guards import form_guard
 
-from . import selectors, services
+from . import restitutions, selectors, services
 from .calendars import speaker_calendar
-from .forms import ProfileForm, SignInRequestForm
-from .models import Speaker
+from .forms import ProfileForm, RestitutionForm, SignInRequestForm
+from .models import Restitution, Speaker
 
 SESSION_KEY = "speaker_id"
 SESSION_SECONDS = 60 * 60  # an idle speaker is signed out after an hour
@@ -155,6 +155,44 @@ def profile(request, speaker):
         status = 200
     return render(
         request, "speakers/portal/profile.html", {"speaker": speaker, "form": form}, status=status
+    )
+
+
+@speaker_required
+def restitution(request, speaker, session_id):
+    """The rapporteur of a workshop writes its restitution: a draft, then submitted."""
+    line_up = selectors.rapporteur_line_up(speaker, session_id)
+    if line_up is None:
+        raise Http404
+    session = line_up.session
+    current = Restitution.objects.filter(session=session).first()
+    status = 200
+    if request.method == "POST":
+        form = RestitutionForm(request.POST, instance=current)
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                restitutions.save_restitution(
+                    session=session, author=speaker, submit=submit, **form.cleaned_data
+                )
+            except restitutions.RestitutionLocked as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your restitution has been sent to the organisers for publication.")
+                    if submit
+                    else _("Your draft has been saved. Only you and the organisers can see it."),
+                )
+                return redirect("speaker_portal:restitution", session_id=session.pk)
+        status = 400
+    else:
+        form = RestitutionForm(instance=current)
+    return render(
+        request,
+        "speakers/portal/restitution.html",
+        {"speaker": speaker, "session": session, "restitution": current, "form": form},
+        status=status,
     )
 
 

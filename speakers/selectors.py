@@ -3,6 +3,8 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from events.models import Session
+
 from .models import SessionSpeaker
 
 
@@ -29,3 +31,18 @@ def speaker_slots(speaker, now=None):
     upcoming = [line_up for line_up in line_ups if line_up.session.ends_at >= now]
     past = [line_up for line_up in reversed(line_ups) if line_up.session.ends_at < now]
     return upcoming, past
+
+
+def rapporteur_line_up(speaker, session_id):
+    """The speaker's rapporteur role in workshop ``session_id`` of a published stop, or None."""
+    return (
+        SessionSpeaker.objects.public()
+        .filter(
+            speaker=speaker,
+            session_id=session_id,
+            role=SessionSpeaker.Role.RAPPORTEUR,
+            session__kind=Session.Kind.WORKSHOP,
+        )
+        .select_related("session__stop")
+        .first()
+    )

@@ -1,0 +1,49 @@
+"""The Délégation group edits and publishes workshop restitutions."""
+
+from django.db import migrations
+
+GROUP = "Délégation"
+MODELS = {"speakers": ["restitution"]}
+EXTRA = {"speakers": ["publish_restitution"]}
+
+
+def _permissions(apps):
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; these are needed now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Permission = apps.get_model("auth", "Permission")
+    found = []
+    for app_label, models in MODELS.items():
+        found += Permission.objects.filter(
+            content_type__app_label=app_label, content_type__model__in=models
+        )
+    for app_label, codenames in EXTRA.items():
+        found += Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+    return found
+
+
+def grant(apps, schema_editor):
+    group = apps.get_model("auth", "Group").objects.filter(name=GROUP).first()
+    if group:
+        group.permissions.add(*_permissions(apps))
+
+
+def revoke(apps, schema_editor):
+    group = apps.get_model("auth", "Group").objects.filter(name=GROUP).first()
+    if group:
+        group.permissions.remove(*_permissions(apps))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("registrations", "0005_delegation_cannot_delete_registrations"),
+        ("speakers", "0004_workshop_restitutions"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
