@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -58,7 +59,8 @@ class StopQuerySet(ContentQuerySet):
 
         Each session's line-up comes through the ``session_speakers`` relation that the
         speakers app adds (in its own order: ``order``, then creation); events does not import it.
-        So do, for the days that are over, each workshop's ``restitution`` (speakers app).
+        So do, for the days that are over, each workshop's ``restitution`` and each session's
+        ``documents`` (speakers app).
         """
         return self.select_related("tour").prefetch_related(
             models.Prefetch(
@@ -66,6 +68,7 @@ class StopQuerySet(ContentQuerySet):
             ),
             "sessions__session_speakers__speaker",
             "sessions__restitution",
+            "sessions__documents",
             models.Prefetch("contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("tour__contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("partners", queryset=Partner.objects.order_by("kind", "order", "name")),
@@ -264,6 +267,14 @@ class Session(TimestampedModel):
         default=0,
         editable=False,
         help_text=_("Confirmed workshop bookings; kept by the registration services."),
+    )
+    replay_url = models.URLField(
+        _("replay link"),
+        blank=True,
+        validators=[
+            URLValidator(schemes=["https"], message=_("Enter an address starting with https://."))
+        ],
+        help_text=_("The recording of the session (https only); shown once the day is over."),
     )
 
     objects = SessionQuerySet.as_manager()

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -9,8 +10,9 @@ from django.views.decorators.http import require_POST
 from events.admin import extensions
 from intercotour.admin_log import log_change
 
-from . import restitutions, services
-from .models import Restitution, SessionSpeaker, Speaker
+from . import documents, restitutions, services
+from .models import Restitution, SessionDocument, SessionSpeaker, Speaker
+from .views import pdf_response
 
 
 class SessionSpeakerInline(admin.TabularInline):
@@ -20,7 +22,25 @@ class SessionSpeakerInline(admin.TabularInline):
     fields = ["speaker", "role", "order", "job_title", "organisation"]
 
 
-extensions.session_inlines.append(SessionSpeakerInline)
+class SessionDocumentInline(admin.TabularInline):
+    """The speakers' documents, checked when they uploaded them: organisers see or remove."""
+
+    model = SessionDocument
+    extra = 0
+    can_delete = False  # from the documents' list, which removes the file too
+    fields = ["title", "speaker", "pages", "size", "download"]
+    readonly_fields = ["speaker", "pages", "size", "download"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # speakers upload from their area, where each file is checked
+
+    @admin.display(description=_("file"))
+    def download(self, document):
+        url = reverse("admin:speakers_sessiondocument_file", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+
+extensions.session_inlines += [SessionSpeakerInline, SessionDocumentInline]
 
 
 @admin.register(Speaker)
@@ -125,3 +145,37 @@ class RestitutionAdmin(admin.ModelAdmin):
             ngettext("%d restitution unpublished.", "%d restitutions unpublished.", count) % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(SessionDocument)
+class SessionDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "session", "speaker", "pages", "size", "created_at"]
+    list_filter = ["session__stop"]
+    list_select_related = ["session", "speaker"]
+    search_fields = ["title", "session__title", "speaker__last_name"]
+    fields = ["title", "session", "speaker", "pages", "size", "download"]
+    readonly_fields = ["session", "speaker", "pages", "size", "download"]
+    download = SessionDocumentInline.download
+
+    def has_add_permission(self, request):
+        return False  # speakers upload from their area, where each file is checked
+
+    def delete_model(self, request, obj):
+        documents.delete_documents([obj])
+
+    def delete_queryset(self, request, queryset):
+        documents.delete_documents(queryset)
+
+    def get_urls(self):
+        def download_file(request, document_id):
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            return pdf_response(get_object_or_404(SessionDocument, pk=document_id))
+
+        return [
+            path(
+                "<int:document_id>/fichier/",
+                self.admin_site.admin_view(download_file),
+                name="speakers_sessiondocument_file",
+            )
+        ] + super().get_urls()

@@ -227,3 +227,48 @@ class Restitution(TimestampedModel):
     @property
     def proposal_lines(self):
         return [line.strip() for line in self.proposals.splitlines() if line.strip()]
+
+
+def document_path(instance, filename):
+    """A random name: the uploaded file's own name is never used on disk."""
+    return f"documents/{secrets.token_urlsafe(18)}.pdf"
+
+
+class SessionDocument(TimestampedModel):
+    """A PDF a speaker gives for a session (slides, a handout), checked when uploaded.
+
+    The stop page lists a session's documents once the day is over, through the
+    ``documents`` relation of ``events.Session``.
+    """
+
+    session = models.ForeignKey(
+        "events.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    pages = models.PositiveIntegerField(_("pages"))
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session document")
+        verbose_name_plural = _("session documents")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("speakers:document", kwargs={"pk": self.pk})

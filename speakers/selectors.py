@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from events.models import Session
 
-from .models import SessionSpeaker
+from .models import SessionDocument, SessionSpeaker
 
 
 def speaker_line_ups(speaker):
@@ -44,5 +44,27 @@ def rapporteur_line_up(speaker, session_id):
             session__kind=Session.Kind.WORKSHOP,
         )
         .select_related("session__stop")
+        .first()
+    )
+
+
+def session_line_up(speaker, session_id):
+    """The speaker's role (any) in session ``session_id`` of a published stop, or None."""
+    return (
+        SessionSpeaker.objects.public()
+        .filter(speaker=speaker, session_id=session_id)
+        .select_related("session__stop")
+        .first()
+    )
+
+
+def speaker_document(speaker, document_id):
+    """A document of one of the speaker's sessions (whoever gave it), or None."""
+    return (
+        SessionDocument.objects.filter(
+            pk=document_id,
+            session__session_speakers__in=SessionSpeaker.objects.public().filter(speaker=speaker),
+        )
+        .select_related("session")
         .first()
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events.models import Session, Stop
 from events.page_cache import seats_changed
-from speakers.models import Restitution, SessionSpeaker, Speaker
+from speakers.models import Restitution, SessionDocument, SessionSpeaker, Speaker
 from tests.factories import (
     ContactFactory,
     PartnerFactory,
@@ -46,8 +46,8 @@ def make_stop(sessions, speakers, **stop_fields):
 
 
 # Cold cache: the programme: stop and tour, sessions, line-ups, their speakers, workshop
-# restitutions, stop contacts, tour contacts, partners.
-STOP_PAGE_COLD = 8
+# restitutions, session documents, stop contacts, tour contacts, partners.
+STOP_PAGE_COLD = 9
 # Warm cache: the page comes from the cache, versioned by counters kept in the cache.
 STOP_PAGE_WARM = 0
 
@@ -69,7 +69,7 @@ def test_stop_page_query_count_does_not_grow_with_the_programme(
 
 
 def make_past_stop(sessions, speakers):
-    """A day that is over, each workshop with a published restitution."""
+    """A day that is over: published restitutions, two documents and a replay per session."""
     day = timezone.localdate() - datetime.timedelta(days=3)
     opens = timezone.now() - datetime.timedelta(days=60)
     stop = make_stop(sessions, speakers, date=day, registration_opens_at=opens)
@@ -77,6 +77,12 @@ def make_past_stop(sessions, speakers):
         Restitution.objects.create(
             session=workshop, summary=f"Synthèse de {workshop.title}", status="published"
         )
+    stop.sessions.update(replay_url="https://video.example.org/replay")
+    SessionDocument.objects.bulk_create(
+        SessionDocument(session=session, title=title, file="documents/x.pdf", size=2048, pages=3)
+        for session in stop.sessions.all()
+        for title in ("Diapositives", "Support")
+    )
     return stop
 
 
@@ -92,6 +98,8 @@ def test_past_stop_page_query_count_does_not_grow_with_what_followed(
         warm = client.get(stop.get_absolute_url())
 
     assert text_of(cold).count("Synthèse de Atelier") == sessions // 3
+    assert text_of(cold).count("Diapositives (PDF, 3 pages, 2,0 Kio)") == sessions
+    assert text_of(cold).count("Voir le replay") == sessions
     assert text_of(cold) == text_of(warm)
 
 
@@ -137,7 +145,7 @@ def test_speaker_page_query_count_does_not_grow(client, django_assert_num_querie
 def test_programme_calendar_query_count_does_not_grow(client, django_assert_num_queries, sessions):
     stop = make_stop(sessions, 10)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(f"{stop.get_absolute_url()}programme.ics")
 
     assert response.content.count(b"BEGIN:VEVENT") == sessions
