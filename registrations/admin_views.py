@@ -15,6 +15,7 @@ from intercotour.admin_log import log_change
 from . import selectors, services
 from .exports import registrations_csv
 from .models import Registration
+from .survey_export import survey_comments_csv
 
 
 def _stop_for(request, admin_site, stop_id, permission):
@@ -30,9 +31,15 @@ def dashboard(request, stop_id, admin_site):
     context.update(
         figures=figures,
         seat_drift=selectors.stops_seat_drift([stop]).get(stop, []),
+        survey=selectors.survey_results(stop),
         title=_("Dashboard: %(stop)s") % {"stop": stop},
     )
     return TemplateResponse(request, "admin/registrations/dashboard.html", context)
+
+
+def export_survey_comments(request, stop_id, admin_site):
+    stop, _context = _stop_for(request, admin_site, stop_id, "registrations.view_surveyresponse")
+    return survey_comments_csv(stop, excel=request.GET.get("format") != "csv")
 
 
 def export_csv(request, stop_id, admin_site):

@@ -78,6 +78,16 @@ def send_fresh_link(registration):
     _after_commit("fresh_link", registration)
 
 
+def survey_url(registration):
+    return settings.SITE_URL + reverse("registrations:survey", args=[make_token(registration)])
+
+
+def send_survey_invitation(registration, *, deadline):
+    """The day after: a short survey, answered at the registration's own link until ``deadline``."""
+    extra = {"survey_url": survey_url(registration), "deadline": deadline}
+    _after_commit("survey", registration, extra=extra)
+
+
 def send_message_to(recipients, *, subject, body):
     """An organisers' message, one e-mail per recipient; returns (sent, failed)."""
     from django.core.mail import EmailMessage, get_connection

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import survey_views, views
 
 app_name = "registrations"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("inscription/<str:token>/participation/", views.change_mode, name="change_mode"),
     path("inscription/<str:token>/coordonnees/", views.change_details, name="change_details"),
     path("inscription/<str:token>/annulation/", views.cancel, name="cancel"),
+    path("inscription/<str:token>/avis/", survey_views.survey, name="survey"),
     path("inscription/<str:token>/agenda.ics", views.personal_calendar, name="calendar"),
     path("<slug:slug>/inscription/", views.register, name="register"),
     path("<slug:slug>/inscription/merci/", views.received, name="received"),

@@ -22,25 +22,7 @@ class SessionSpeakerInline(admin.TabularInline):
     fields = ["speaker", "role", "order", "job_title", "organisation"]
 
 
-class SessionDocumentInline(admin.TabularInline):
-    """The speakers' documents, checked when they uploaded them: organisers see or remove."""
-
-    model = SessionDocument
-    extra = 0
-    can_delete = False  # from the documents' list, which removes the file too
-    fields = ["title", "speaker", "pages", "size", "download"]
-    readonly_fields = ["speaker", "pages", "size", "download"]
-
-    def has_add_permission(self, request, obj=None):
-        return False  # speakers upload from their area, where each file is checked
-
-    @admin.display(description=_("file"))
-    def download(self, document):
-        url = reverse("admin:speakers_sessiondocument_file", args=[document.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Download"))
-
-
-extensions.session_inlines += [SessionSpeakerInline, SessionDocumentInline]
+extensions.session_inlines.append(SessionSpeakerInline)
 
 
 @admin.register(Speaker)
@@ -149,13 +131,19 @@ class RestitutionAdmin(admin.ModelAdmin):
 
 @admin.register(SessionDocument)
 class SessionDocumentAdmin(admin.ModelAdmin):
+    """The speakers' documents, checked when they uploaded them: organisers see or remove."""
+
     list_display = ["title", "session", "speaker", "pages", "size", "created_at"]
     list_filter = ["session__stop"]
     list_select_related = ["session", "speaker"]
     search_fields = ["title", "session__title", "speaker__last_name"]
     fields = ["title", "session", "speaker", "pages", "size", "download"]
     readonly_fields = ["session", "speaker", "pages", "size", "download"]
-    download = SessionDocumentInline.download
+
+    @admin.display(description=_("file"))
+    def download(self, document):
+        url = reverse("admin:speakers_sessiondocument_file", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
 
     def has_add_permission(self, request):
         return False  # speakers upload from their area, where each file is checked

@@ -8,6 +8,7 @@ these functions. Each runs in one transaction that locks the stop's row first (s
 - ``cancellation``: cancel, delete, erase, promote from the waiting lists;
 - ``desk``: check-in and walk-ins on the day;
 - ``messaging``: organisers' messages; ``retention``: the purge the privacy notice promises;
+- ``surveys``: the attendees' survey after the day (who is asked, until when, answers);
 - ``seats``: locks, counters, waiting lists, and ``recount_seats``.
 """
 
@@ -35,9 +36,29 @@ from .messaging import message_registrants
 from .registration import change_email, change_workshops, register, switch_mode, update_details
 from .retention import RETENTION_DAYS, purge_old_registrations
 from .seats import recount_seats
+from .surveys import (
+    SURVEY_DAYS,
+    InvalidRating,
+    SurveyError,
+    UnknownSession,
+    check_survey_open,
+    rateable_sessions,
+    save_survey_response,
+    send_due_surveys,
+    survey_deadline,
+)
 
 __all__ = [
     "RETENTION_DAYS",
+    "SURVEY_DAYS",
+    "InvalidRating",
+    "SurveyError",
+    "UnknownSession",
+    "check_survey_open",
+    "rateable_sessions",
+    "save_survey_response",
+    "send_due_surveys",
+    "survey_deadline",
     "AlreadyCheckedIn",
     "EmailTaken",
     "InvalidWorkshopChoice",

@@ -341,7 +341,10 @@ def test_organisers_download_and_delete_documents_from_the_admin(
     document = SessionDocument.objects.get()
     path = Path(document.file.path)
 
-    session_page = admin_client.get(reverse("admin:events_session_change", args=[plenary.pk]))
+    listing = admin_client.get(
+        reverse("admin:speakers_sessiondocument_changelist")
+        + f"?session__stop__id__exact={plenary.stop_id}"
+    )
     download = admin_client.get(reverse("admin:speakers_sessiondocument_file", args=[document.pk]))
     body = downloaded(download)
     with django_capture_on_commit_callbacks(execute=True):
@@ -349,7 +352,7 @@ def test_organisers_download_and_delete_documents_from_the_admin(
             reverse("admin:speakers_sessiondocument_delete", args=[document.pk]), {"post": "yes"}
         )
 
-    assert "Diapositives de la plénière" in text_of(session_page)
+    assert "Diapositives de la plénière" in text_of(listing)
     assert body.startswith(b"%PDF-")
     assert download["Content-Security-Policy"] == "sandbox"
     assert not SessionDocument.objects.exists()

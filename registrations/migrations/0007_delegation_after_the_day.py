@@ -1,10 +1,16 @@
-"""The Délégation group edits and publishes workshop restitutions."""
+"""The Délégation group manages what follows the day.
+
+Workshop restitutions (and publishes them), the speakers' documents, and reads the survey.
+"""
 
 from django.db import migrations
 
 GROUP = "Délégation"
-MODELS = {"speakers": ["restitution"]}
-EXTRA = {"speakers": ["publish_restitution"]}
+MODELS = {"speakers": ["restitution", "sessiondocument"]}
+EXTRA = {
+    "speakers": ["publish_restitution"],
+    "registrations": ["view_surveyresponse", "view_sessionrating"],
+}
 
 
 def _permissions(apps):
@@ -42,8 +48,8 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0005_delegation_cannot_delete_registrations"),
-        ("speakers", "0004_workshop_restitutions"),
+        ("registrations", "0006_after_the_day_survey"),
+        ("speakers", "0005_session_documents"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]
