@@ -43,13 +43,17 @@ def save_restitution(*, session, author, summary, key_points, proposals, submit=
     return restitution
 
 
+def _locked(restitutions):
+    """The rows of ``restitutions`` (any queryset, e.g. the admin's with its joins), locked."""
+    ids = list(restitutions.values_list("pk", flat=True))
+    return Restitution.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+
+
 @transaction.atomic
 def publish_restitutions(*, restitutions, user):
     """Publish (organisers); returns how many were not published yet."""
     published = 0
-    for restitution in restitutions.select_for_update().exclude(
-        status=Restitution.Status.PUBLISHED
-    ):
+    for restitution in _locked(restitutions).exclude(status=Restitution.Status.PUBLISHED):
         restitution.status = Restitution.Status.PUBLISHED
         restitution.published_at = timezone.now()
         restitution.save(update_fields=["status", "published_at", "updated_at"])
