@@ -281,6 +281,7 @@ class SessionAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
     list_select_related = ["stop"]
     search_fields = ["title", "session_speakers__speaker__last_name"]
     autocomplete_fields = ["stop"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), *extensions.session_inlines]

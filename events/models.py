@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -76,12 +77,16 @@ class StopQuerySet(ContentQuerySet):
 
         Each session's line-up comes through the ``session_speakers`` relation that the
         speakers app adds (in its own order: ``order``, then creation); events does not import it.
+        So do, for the days that are over, each workshop's ``restitution`` and each session's
+        ``documents`` (speakers app).
         """
         return self.select_related("tour").prefetch_related(
             models.Prefetch(
                 "sessions", queryset=Session.objects.order_by("starts_at", "ends_at", "pk")
             ),
             "sessions__session_speakers__speaker",
+            "sessions__restitution",
+            "sessions__documents",
             models.Prefetch("contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("tour__contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("partners", queryset=Partner.objects.order_by("kind", "order", "name")),
@@ -262,6 +267,14 @@ class Stop(TimestampedModel):
     def is_public(self):
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def ends_at(self):
+        """The end of the day, as an aware date and time."""
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+
+    def is_over(self, now=None):
+        return (now or timezone.now()) >= self.ends_at
+
     def registration_window(self, now=None):
         """NOT_OPEN_YET, OPEN or CLOSED, from the dates and the status only."""
         now = now or timezone.now()
@@ -323,6 +336,14 @@ class Session(TimestampedModel):
         default=0,
         editable=False,
         help_text=_("Confirmed workshop bookings; kept by the registration services."),
+    )
+    replay_url = models.URLField(
+        _("replay link"),
+        blank=True,
+        validators=[
+            URLValidator(schemes=["https"], message=_("Enter an address starting with https://."))
+        ],
+        help_text=_("The recording of the session (https only); shown once the day is over."),
     )
 
     objects = SessionQuerySet.as_manager()

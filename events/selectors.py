@@ -29,3 +29,16 @@ def programme_days(sessions):
 def stop_contacts(stop):
     """Contacts of the stop itself, then those of its tour (both prefetched)."""
     return list(stop.contacts.all()) + list(stop.tour.contacts.all())
+
+
+def published_restitutions(sessions):
+    """[(session, restitution)] for the sessions with a published restitution, in time order.
+
+    The ``restitution`` relation is the speakers app's, prefetched by ``with_programme()``.
+    """
+    found = ((session, getattr(session, "restitution", None)) for session in sessions)
+    return [
+        (session, restitution)
+        for session, restitution in found
+        if restitution and restitution.is_published
+    ]

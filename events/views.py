@@ -60,7 +60,12 @@ def _clock_boundary(stop, now):
     )
     upcoming = [
         moment
-        for moment in (stop.registration_opens_at, stop.registration_closes_at, day_after)
+        for moment in (
+            stop.registration_opens_at,
+            stop.registration_closes_at,
+            stop.ends_at,
+            day_after,
+        )
         if moment > now
     ]
     return min(upcoming, default=None)
@@ -72,16 +77,20 @@ def stop_detail(request, slug):
         stop = get_object_or_404(Stop.objects.published().with_programme(), slug=slug)
         now = timezone.now()
         today = timezone.localdate(now)
+        day_over = stop.is_over(now)
         html = render_to_string(
             "events/stop_detail.html",
             {
                 "stop": stop,
+                "day_over": day_over,
+                "restitutions": (
+                    selectors.published_restitutions(stop.sessions.all()) if day_over else []
+                ),
                 "days": selectors.programme_days(stop.sessions.all()),
                 "contacts": selectors.stop_contacts(stop),
                 "partners": list(stop.partners.all()),
                 "registration_state": stop.registration_state(now),
                 "today": today,
-                "day_over": stop.date < today,
             },
             request=request,
         )

@@ -21,6 +21,7 @@ from .models import Registration, WorkshopBooking
 extensions.stop_pages += [
     ("tableau-de-bord/", admin_views.dashboard, "dashboard"),
     ("export.csv", admin_views.export_csv, "export"),
+    ("avis.csv", admin_views.export_survey_comments, "survey_export"),
     ("badges/", admin_views.badge_sheet, "badges"),
     ("accueil/", admin_views.check_in, "check_in"),
     ("message/", admin_views.message_registrants, "message"),

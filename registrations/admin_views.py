@@ -19,6 +19,7 @@ from intercotour.admin_log import log_change
 from . import certificates, no_shows, selectors, services
 from .exports import registrations_csv
 from .models import Message, Registration
+from .survey_export import survey_comments_csv
 from .tokens import day_is_over
 
 
@@ -41,9 +42,15 @@ def dashboard(request, stop_id, admin_site):
         answers=no_shows.reminder_answers(stop),
         no_shows=no_shows.no_show_report([stop]) if stop.date < timezone.localdate() else None,
         seat_drift=selectors.stops_seat_drift([stop]).get(stop, []),
+        survey=selectors.survey_results(stop),
         title=_("Dashboard: %(stop)s") % {"stop": stop},
     )
     return TemplateResponse(request, "admin/registrations/dashboard.html", context)
+
+
+def export_survey_comments(request, stop_id, admin_site):
+    stop, _context = _stop_for(request, admin_site, stop_id, "registrations.view_surveyresponse")
+    return survey_comments_csv(stop, excel=request.GET.get("format") != "csv")
 
 
 def export_csv(request, stop_id, admin_site):

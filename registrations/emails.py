@@ -5,6 +5,8 @@ transaction; a worker renders and sends it later (``render`` and friends, called
 delivery), retrying when the mail server fails. Nothing is rendered or sent in the request.
 """
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -61,15 +63,16 @@ def render(delivery):
     )
 
 
-def _queue(template, registration, *, calendar=False, once=False, renderer=RENDERER):
+def _queue(template, registration, *, calendar=False, once=False, renderer=RENDERER, extra=None):
     """``once``: an event that happens once per registration (its key says so)."""
     if not registration.email:
         return None
+    params = {"registration": registration.pk, "template": template, "calendar": calendar}
     return queue_email(
         kind=template,
         to=registration.email,
         renderer=renderer,
-        params={"registration": registration.pk, "template": template, "calendar": calendar},
+        params={**params, **(extra or {})},
         key=f"registration:{registration.pk}:{template}" if once else None,
         stop=registration.stop,
     )
@@ -114,6 +117,34 @@ def send_message(message, registration):
         key=f"message:{message.pk}:{registration.pk}",
         stop=message.stop,
         batch=message.batch,
+    )
+
+
+def send_survey_invitation(registration, *, deadline):
+    """The day after: a short survey, answered at the registration's own link until ``deadline``.
+
+    Once per registration (its key); the worker renders it.
+    """
+    return _queue(
+        "survey",
+        registration,
+        once=True,
+        renderer="registrations.emails.render_survey",
+        extra={"deadline": deadline.isoformat()},
+    )
+
+
+def survey_url(registration):
+    return settings.SITE_URL + reverse("registrations:survey", args=[make_token(registration)])
+
+
+def render_survey(delivery):
+    registration = _registration(delivery.params["registration"])
+    deadline = datetime.date.fromisoformat(delivery.params["deadline"])
+    return templated_email(
+        "registrations/emails/survey",
+        registration_context(registration, survey_url=survey_url(registration), deadline=deadline),
+        to=[delivery.recipient],
     )
 
 

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -117,6 +118,9 @@ class Registration(TimestampedModel):
 
     walk_in = models.BooleanField(
         _("walk-in"), default=False, help_text=_("Came on the day without registering.")
+    )
+    survey_sent_at = models.DateTimeField(
+        _("survey sent at"), null=True, blank=True, editable=False
     )
 
     objects = RegistrationQuerySet.as_manager()
@@ -286,3 +290,76 @@ class Message(TimestampedModel):
     @property
     def batch(self):
         return f"message:{self.pk}"
+
+
+RATINGS = range(1, 6)
+
+
+def rating_field(verbose_name):
+    return models.PositiveSmallIntegerField(
+        verbose_name, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+
+class SurveyResponse(TimestampedModel):
+    """An attendee's opinion of the day, given after it: one per registration, editable."""
+
+    registration = models.OneToOneField(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="survey_response",
+    )
+    overall_rating = rating_field(_("overall rating"))
+    comments = models.TextField(_("comments"), max_length=3000, blank=True)
+    themes_wanted = models.TextField(_("themes wanted next"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall_rating__gte=1, overall_rating__lte=5),
+                name="surveyresponse_rating_1_to_5",
+                violation_error_message=_("A rating goes from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.registration)
+
+
+class SessionRating(models.Model):
+    """How useful one session of the day was, for one response."""
+
+    response = models.ForeignKey(
+        SurveyResponse,
+        verbose_name=_("survey response"),
+        on_delete=models.CASCADE,
+        related_name="ratings",
+    )
+    session = models.ForeignKey(
+        "events.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="survey_ratings",
+    )
+    usefulness = rating_field(_("usefulness"))
+
+    class Meta:
+        verbose_name = _("session rating")
+        verbose_name_plural = _("session ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "session"], name="sessionrating_once_per_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5),
+                name="sessionrating_usefulness_1_to_5",
+                violation_error_message=_("A rating goes from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id}: {self.usefulness}/5"

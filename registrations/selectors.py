@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 
 from events.models import Session, Stop
 
-from .models import Registration, WorkshopBooking
+from .models import RATINGS, Registration, SessionRating, SurveyResponse, WorkshopBooking
 
 CONFIRMED = Registration.Status.CONFIRMED
 WAITING = Registration.Status.WAITING
@@ -272,3 +272,59 @@ def registration_outcome(*, stop, registration_id):
             )
         workshops.append((booking, rank))
     return RegistrationOutcome(registration, day_rank, workshops)
+
+
+def _distribution(counts, total):
+    """[(rating, count, percent)] from 5 down to 1."""
+    return [
+        (rating, counts.get(rating, 0), round(100 * counts.get(rating, 0) / total) if total else 0)
+        for rating in reversed(RATINGS)
+    ]
+
+
+def survey_results(stop):
+    """The survey's figures for the dashboard: response rate, averages, distributions."""
+    invited = Registration.objects.filter(stop=stop, survey_sent_at__isnull=False).count()
+    responses = SurveyResponse.objects.filter(registration__stop=stop)
+    overall_counts = dict(
+        responses.values_list("overall_rating").annotate(n=Count("pk")).order_by()
+    )
+    answered = sum(overall_counts.values())
+    by_session = {}
+    for session_id, usefulness, n in (
+        SessionRating.objects.filter(response__registration__stop=stop)
+        .values_list("session_id", "usefulness")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_session.setdefault(session_id, {})[usefulness] = n
+    sessions = []
+    for session in Session.objects.filter(pk__in=by_session).order_by("starts_at", "pk"):
+        counts = by_session[session.pk]
+        total = sum(counts.values())
+        sessions.append(
+            {
+                "session": session,
+                "count": total,
+                "average": sum(r * n for r, n in counts.items()) / total,
+                "distribution": _distribution(counts, total),
+            }
+        )
+    return {
+        "invited": invited,
+        "answered": answered,
+        "rate": round(100 * answered / invited) if invited else None,
+        "average": (sum(r * n for r, n in overall_counts.items()) / answered if answered else None),
+        "distribution": _distribution(overall_counts, answered),
+        "sessions": sessions,
+    }
+
+
+def survey_comments(stop):
+    """Responses with a comment or wished themes, oldest first, with what the export shows."""
+    return (
+        SurveyResponse.objects.filter(registration__stop=stop)
+        .exclude(comments="", themes_wanted="")
+        .select_related("registration")
+        .order_by("created_at", "pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance_views, my_tour_views, privacy_views, views
+from . import attendance_views, my_tour_views, privacy_views, survey_views, views
 
 app_name = "registrations"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("inscription/<str:token>/participation/", views.change_mode, name="change_mode"),
     path("inscription/<str:token>/coordonnees/", views.change_details, name="change_details"),
     path("inscription/<str:token>/annulation/", views.cancel, name="cancel"),
+    path("inscription/<str:token>/avis/", survey_views.survey, name="survey"),
     path("inscription/<str:token>/agenda.ics", views.personal_calendar, name="calendar"),
     path("inscription/<str:token>/mes-donnees.json", privacy_views.download_data, name="my_data"),
     path("inscription/<str:token>/effacement/", privacy_views.erase, name="erase"),

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -9,8 +10,9 @@ from django.views.decorators.http import require_POST
 from events.admin import extensions
 from intercotour.admin_log import log_change
 
-from . import services
-from .models import SessionSpeaker, Speaker
+from . import documents, restitutions, services
+from .models import Restitution, SessionDocument, SessionSpeaker, Speaker
+from .views import pdf_response
 
 
 class SessionSpeakerInline(admin.TabularInline):
@@ -86,3 +88,82 @@ class SessionSpeakerAdmin(admin.ModelAdmin):
     list_select_related = ["speaker", "session"]
     autocomplete_fields = ["speaker", "session"]
     search_fields = ["speaker__last_name", "session__title"]
+
+
+@admin.register(Restitution)
+class RestitutionAdmin(admin.ModelAdmin):
+    """Organisers read, correct and publish what the rapporteurs wrote."""
+
+    list_display = ["session", "stop", "status", "author", "updated_at"]
+    list_filter = ["status", "session__stop"]
+    list_select_related = ["session__stop", "author"]
+    search_fields = ["session__title", "summary"]
+    autocomplete_fields = ["session", "author"]
+    fields = ["session", "author", "summary", "key_points", "proposals", "status"]
+    readonly_fields = ["status"]
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("stop"), ordering="session__stop__date")
+    def stop(self, restitution):
+        return restitution.session.stop
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("speakers.publish_restitution")
+
+    @admin.action(description=_("Publish the selected restitutions"), permissions=["publish"])
+    def publish(self, request, queryset):
+        count = restitutions.publish_restitutions(restitutions=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext("%d restitution published.", "%d restitutions published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish the selected restitutions"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = restitutions.unpublish_restitutions(restitutions=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext("%d restitution unpublished.", "%d restitutions unpublished.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SessionDocument)
+class SessionDocumentAdmin(admin.ModelAdmin):
+    """The speakers' documents, checked when they uploaded them: organisers see or remove."""
+
+    list_display = ["title", "session", "speaker", "pages", "size", "created_at"]
+    list_filter = ["session__stop"]
+    list_select_related = ["session", "speaker"]
+    search_fields = ["title", "session__title", "speaker__last_name"]
+    fields = ["title", "session", "speaker", "pages", "size", "download"]
+    readonly_fields = ["session", "speaker", "pages", "size", "download"]
+
+    @admin.display(description=_("file"))
+    def download(self, document):
+        url = reverse("admin:speakers_sessiondocument_file", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    def has_add_permission(self, request):
+        return False  # speakers upload from their area, where each file is checked
+
+    def delete_model(self, request, obj):
+        documents.delete_documents([obj])
+
+    def delete_queryset(self, request, queryset):
+        documents.delete_documents(queryset)
+
+    def get_urls(self):
+        def download_file(request, document_id):
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            return pdf_response(get_object_or_404(SessionDocument, pk=document_id))
+
+        return [
+            path(
+                "<int:document_id>/fichier/",
+                self.admin_site.admin_view(download_file),
+                name="speakers_sessiondocument_file",
+            )
+        ] + super().get_urls()

@@ -10,6 +10,6 @@ class SpeakersConfig(AppConfig):
     def ready(self):
         from events.content import track_content
 
-        from .models import SessionSpeaker, Speaker
+        from .models import Restitution, SessionSpeaker, Speaker
 
-        track_content(Speaker, SessionSpeaker)
+        track_content(Speaker, SessionSpeaker, Restitution)

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from intercotour.accessible_forms import AccessibleErrorsMixin
 from intercotour.images import check_image
 
-from .models import Speaker
+from .documents import DocumentRefused, check_pdf
+from .models import Restitution, Speaker
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -52,3 +53,39 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
     def _post_clean(self):
         # Saved by speakers.services.update_profile.
         pass
+
+
+class RestitutionForm(AccessibleErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Restitution
+        fields = ["summary", "key_points", "proposals"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "key_points": forms.Textarea(attrs={"rows": 6}),
+            "proposals": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def _post_clean(self):
+        # Saved by speakers.restitutions.save_restitution.
+        pass
+
+
+class DocumentForm(AccessibleErrorsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("As visitors will see it, e.g. “Slides of the round table”."),
+    )
+    file = forms.FileField(
+        label=_("PDF file"),
+        help_text=_("PDF only, 20 MB at most, without password, scripts or attached files."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.pages = check_pdf(upload)
+        except DocumentRefused as refusal:
+            raise forms.ValidationError(refusal.message) from None
+        return upload

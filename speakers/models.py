@@ -147,3 +147,128 @@ class SessionSpeaker(TimestampedModel):
 
     def __str__(self):
         return f"{self.speaker} – {self.get_role_display()}"
+
+
+class RestitutionQuerySet(ContentQuerySet):
+    def published(self):
+        return self.filter(status=Restitution.Status.PUBLISHED)
+
+
+class Restitution(TimestampedModel):
+    """What a workshop produced, written by its rapporteur, published by the organisers.
+
+    The stop page shows it once the day is over and it is published, through the
+    ``restitution`` relation of ``events.Session`` (events does not import this model).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for publication")
+        PUBLISHED = "published", _("Published")
+
+    session = models.OneToOneField(
+        "events.Session",
+        verbose_name=_("workshop"),
+        on_delete=models.CASCADE,
+        related_name="restitution",
+        limit_choices_to={"kind": "workshop"},
+    )
+    summary = models.TextField(
+        _("short summary"),
+        max_length=1500,
+        help_text=_("A few sentences: what the workshop was about and what came out of it."),
+    )
+    key_points = models.TextField(
+        _("key points"), max_length=5000, blank=True, help_text=_("One point per line.")
+    )
+    proposals = models.TextField(
+        _("proposals"), max_length=5000, blank=True, help_text=_("One proposal per line.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    author = models.ForeignKey(
+        Speaker,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="restitutions",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = RestitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop restitution")
+        verbose_name_plural = _("workshop restitutions")
+        ordering = ["session__starts_at", "session__pk"]
+        permissions = [("publish_restitution", _("Can publish a workshop restitution"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(summary=""),
+                name="restitution_has_a_summary",
+                violation_error_message=_("A restitution needs a short summary."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.session.title)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def key_point_lines(self):
+        return [line.strip() for line in self.key_points.splitlines() if line.strip()]
+
+    @property
+    def proposal_lines(self):
+        return [line.strip() for line in self.proposals.splitlines() if line.strip()]
+
+
+def document_path(instance, filename):
+    """A random name: the uploaded file's own name is never used on disk."""
+    return f"documents/{secrets.token_urlsafe(18)}.pdf"
+
+
+class SessionDocument(TimestampedModel):
+    """A PDF a speaker gives for a session (slides, a handout), checked when uploaded.
+
+    The stop page lists a session's documents once the day is over, through the
+    ``documents`` relation of ``events.Session``.
+    """
+
+    session = models.ForeignKey(
+        "events.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    pages = models.PositiveIntegerField(_("pages"))
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session document")
+        verbose_name_plural = _("session documents")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("speakers:document", kwargs={"pk": self.pk})

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from intercotour.guards import form_guard
 
-from . import selectors, services
+from . import documents, restitutions, selectors, services
 from .calendars import speaker_calendar
-from .forms import ProfileForm, SignInRequestForm
-from .models import Speaker
+from .forms import DocumentForm, ProfileForm, RestitutionForm, SignInRequestForm
+from .models import Restitution, SessionDocument, Speaker
+from .views import pdf_response
 
 SESSION_KEY = "speaker_id"
 SESSION_SECONDS = 60 * 60  # an idle speaker is signed out after an hour
@@ -157,6 +158,101 @@ def profile(request, speaker):
     return render(
         request, "speakers/portal/profile.html", {"speaker": speaker, "form": form}, status=status
     )
+
+
+@speaker_required
+def restitution(request, speaker, session_id):
+    """The rapporteur of a workshop writes its restitution: a draft, then submitted."""
+    line_up = selectors.rapporteur_line_up(speaker, session_id)
+    if line_up is None:
+        raise Http404
+    session = line_up.session
+    current = Restitution.objects.filter(session=session).first()
+    status = 200
+    if request.method == "POST":
+        form = RestitutionForm(request.POST, instance=current)
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                restitutions.save_restitution(
+                    session=session, author=speaker, submit=submit, **form.cleaned_data
+                )
+            except restitutions.RestitutionLocked as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your restitution has been sent to the organisers for publication.")
+                    if submit
+                    else _("Your draft has been saved. Only you and the organisers can see it."),
+                )
+                return redirect("speaker_portal:restitution", session_id=session.pk)
+        status = 400
+    else:
+        form = RestitutionForm(instance=current)
+    return render(
+        request,
+        "speakers/portal/restitution.html",
+        {"speaker": speaker, "session": session, "restitution": current, "form": form},
+        status=status,
+    )
+
+
+@speaker_required
+def session_documents(request, speaker, session_id):
+    """A session's documents: the speaker adds a PDF, or withdraws one they gave."""
+    line_up = selectors.session_line_up(speaker, session_id)
+    if line_up is None:
+        raise Http404
+    session = line_up.session
+    status = 200
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            documents.add_document(
+                session=session,
+                speaker=speaker,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
+            messages.success(
+                request, _("Your document has been added. It shows on the day's page afterwards.")
+            )
+            return redirect("speaker_portal:documents", session_id=session.pk)
+        status = 400
+    else:
+        form = DocumentForm()
+    return render(
+        request,
+        "speakers/portal/documents.html",
+        {
+            "speaker": speaker,
+            "session": session,
+            "documents": SessionDocument.objects.filter(session=session),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@speaker_required
+def document_download(request, speaker, document_id):
+    document = selectors.speaker_document(speaker, document_id)
+    if document is None:
+        raise Http404
+    return pdf_response(document)
+
+
+@require_POST
+@speaker_required
+def document_remove(request, speaker, document_id):
+    document = selectors.speaker_document(speaker, document_id)
+    if document is None or document.speaker_id != speaker.pk:
+        raise Http404
+    session_id = document.session_id
+    documents.remove_document(document=document, speaker=speaker)
+    messages.success(request, _("The document has been removed."))
+    return redirect("speaker_portal:documents", session_id=session_id)
 
 
 @require_POST

@@ -3,7 +3,9 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import SessionSpeaker
+from events.models import Session
+
+from .models import SessionDocument, SessionSpeaker
 
 
 def speaker_line_ups(speaker):
@@ -29,3 +31,40 @@ def speaker_slots(speaker, now=None):
     upcoming = [line_up for line_up in line_ups if line_up.session.ends_at >= now]
     past = [line_up for line_up in reversed(line_ups) if line_up.session.ends_at < now]
     return upcoming, past
+
+
+def rapporteur_line_up(speaker, session_id):
+    """The speaker's rapporteur role in workshop ``session_id`` of a published stop, or None."""
+    return (
+        SessionSpeaker.objects.public()
+        .filter(
+            speaker=speaker,
+            session_id=session_id,
+            role=SessionSpeaker.Role.RAPPORTEUR,
+            session__kind=Session.Kind.WORKSHOP,
+        )
+        .select_related("session__stop")
+        .first()
+    )
+
+
+def session_line_up(speaker, session_id):
+    """The speaker's role (any) in session ``session_id`` of a published stop, or None."""
+    return (
+        SessionSpeaker.objects.public()
+        .filter(speaker=speaker, session_id=session_id)
+        .select_related("session__stop")
+        .first()
+    )
+
+
+def speaker_document(speaker, document_id):
+    """A document of one of the speaker's sessions (whoever gave it), or None."""
+    return (
+        SessionDocument.objects.filter(
+            pk=document_id,
+            session__session_speakers__in=SessionSpeaker.objects.public().filter(speaker=speaker),
+        )
+        .select_related("session")
+        .first()
+    )

@@ -1,11 +1,14 @@
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 
 from events.http_cache import public_page
+from events.models import Stop
 from events.page_cache import SITE, cached_page, versions
 
-from .models import SessionSpeaker, Speaker
+from .models import SessionDocument, SessionSpeaker, Speaker
 
 
 @public_page(lambda: versions(SITE))
@@ -36,3 +39,33 @@ def speaker_detail(request, slug):
         "speakers/speaker_detail.html",
         {"speaker": speaker, "line_ups": speaker.session_speakers.all()},
     )
+
+
+def pdf_response(document):
+    """A stored PDF, as a download that no browser runs as a page of this site."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{slugify(document.title)[:80] or 'document'}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def document(request, pk):
+    """A session's document, public once the day is over (the stop page lists it then)."""
+    document = get_object_or_404(
+        SessionDocument.objects.select_related("session__stop"),
+        pk=pk,
+        session__stop__status=Stop.Status.PUBLISHED,
+    )
+    if not document.session.stop.is_over():
+        raise Http404
+    return pdf_response(document)

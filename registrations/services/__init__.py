@@ -11,6 +11,7 @@ these functions. Each runs in one transaction that locks the stop's row first (s
 - ``certificates``: the attendance certificates e-mailed the day after;
 - ``attendance``: reminders before the day, "I confirm" / "I free my place";
 - ``messaging``: organisers' messages; ``retention``: the purge the privacy notice promises;
+- ``surveys``: the attendees' survey after the day (who is asked, until when, answers);
 - ``seats``: locks, counters, waiting lists, and ``recount_seats``.
 """
 
@@ -47,9 +48,29 @@ from .messaging import message_registrants, send_message
 from .registration import change_email, change_workshops, register, switch_mode, update_details
 from .retention import RETENTION_DAYS, purge_old_registrations
 from .seats import recount_seats
+from .surveys import (
+    SURVEY_DAYS,
+    InvalidRating,
+    SurveyError,
+    UnknownSession,
+    check_survey_open,
+    rateable_sessions,
+    save_survey_response,
+    send_due_surveys,
+    survey_deadline,
+)
 
 __all__ = [
     "RETENTION_DAYS",
+    "SURVEY_DAYS",
+    "InvalidRating",
+    "SurveyError",
+    "UnknownSession",
+    "check_survey_open",
+    "rateable_sessions",
+    "save_survey_response",
+    "send_due_surveys",
+    "survey_deadline",
     "AlreadyCheckedIn",
     "AnswerClosed",
     "EmailTaken",

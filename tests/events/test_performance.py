@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events.models import Session, Stop
 from events.page_cache import seats_changed
-from speakers.models import SessionSpeaker, Speaker
+from speakers.models import Restitution, SessionDocument, SessionSpeaker, Speaker
 from tests.factories import (
     ContactFactory,
     PartnerFactory,
@@ -24,9 +24,9 @@ from tests.pages import text_of
 pytestmark = pytest.mark.django_db
 
 
-def make_stop(sessions, speakers):
+def make_stop(sessions, speakers, **stop_fields):
     """A published stop with ``sessions`` sessions (a third of them workshops) and speakers."""
-    stop = StopFactory()
+    stop = StopFactory(**stop_fields)
     ContactFactory(tour=stop.tour)
     ContactFactory(tour=None, stop=stop)
     stop.partners.add(PartnerFactory(), PartnerFactory(kind="organiser"))
@@ -45,9 +45,9 @@ def make_stop(sessions, speakers):
     return stop
 
 
-# Cold cache: the programme: stop and tour, sessions, line-ups, their speakers, stop contacts,
-# tour contacts, partners.
-STOP_PAGE_COLD = 7
+# Cold cache: the programme: stop and tour, sessions, line-ups, their speakers, workshop
+# restitutions, session documents, stop contacts, tour contacts, partners.
+STOP_PAGE_COLD = 9
 # Warm cache: the page comes from the cache, versioned by counters kept in the cache.
 STOP_PAGE_WARM = 0
 
@@ -65,6 +65,41 @@ def test_stop_page_query_count_does_not_grow_with_the_programme(
 
     assert cold.status_code == warm.status_code == 200
     assert text_of(cold).count("Présentiel uniquement") == sessions // 3
+    assert text_of(cold) == text_of(warm)
+
+
+def make_past_stop(sessions, speakers):
+    """A day that is over: published restitutions, two documents and a replay per session."""
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    opens = timezone.now() - datetime.timedelta(days=60)
+    stop = make_stop(sessions, speakers, date=day, registration_opens_at=opens)
+    for workshop in stop.sessions.workshops():
+        Restitution.objects.create(
+            session=workshop, summary=f"Synthèse de {workshop.title}", status="published"
+        )
+    stop.sessions.update(replay_url="https://video.example.org/replay")
+    SessionDocument.objects.bulk_create(
+        SessionDocument(session=session, title=title, file="documents/x.pdf", size=2048, pages=3)
+        for session in stop.sessions.all()
+        for title in ("Diapositives", "Support")
+    )
+    return stop
+
+
+@pytest.mark.parametrize(("sessions", "speakers"), [(5, 8), (60, 100)])
+def test_past_stop_page_query_count_does_not_grow_with_what_followed(
+    client, django_assert_num_queries, sessions, speakers
+):
+    stop = make_past_stop(sessions, speakers)
+
+    with django_assert_num_queries(STOP_PAGE_COLD):
+        cold = client.get(stop.get_absolute_url())
+    with django_assert_num_queries(STOP_PAGE_WARM):
+        warm = client.get(stop.get_absolute_url())
+
+    assert text_of(cold).count("Synthèse de Atelier") == sessions // 3
+    assert text_of(cold).count("Diapositives (PDF, 3 pages, 2,0 Kio)") == sessions
+    assert text_of(cold).count("Voir le replay") == sessions
     assert text_of(cold) == text_of(warm)
 
 
@@ -128,7 +163,7 @@ def test_speaker_page_query_count_does_not_grow(client, django_assert_num_querie
 def test_programme_calendar_query_count_does_not_grow(client, django_assert_num_queries, sessions):
     stop = make_stop(sessions, 10)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(f"{stop.get_absolute_url()}programme.ics")
 
     assert response.content.count(b"BEGIN:VEVENT") == sessions

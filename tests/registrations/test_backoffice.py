@@ -77,7 +77,17 @@ def test_delegation_group_manages_the_tour_but_not_users():
         for model in ["registration", "workshopbooking"]
         for verb in ["view", "add", "change"]
     }
-    assert perms == editing | registrations
+    after_the_day = {
+        f"speakers.{verb}_{model}"
+        for model in ["restitution", "sessiondocument"]
+        for verb in ["view", "add", "change", "delete"]
+    } | {
+        "speakers.publish_restitution",
+        "registrations.view_surveyresponse",
+        "registrations.view_sessionrating",
+    }
+    outbox = {"background.view_emaildelivery", "background.change_emaildelivery"}
+    assert perms == editing | registrations | after_the_day | outbox
 
 
 def test_delegation_member_reaches_the_tour_pages(delegation_client, stop, workshops):
