@@ -16,7 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
+from intercotour.admin_wording import WordedAdmin, WordedInline, Wording
 from intercotour.images import SafeImageField
 
 from .models import Contact, Partner, Session, Stop, Tour, validate_stop_slug
@@ -97,7 +99,11 @@ class StopAdminForm(forms.ModelForm):
             Stop,
             self.instance,
             self.cleaned_data["capacity"],
-            _("%(taken)s in-person places are already taken: the capacity cannot be lower."),
+            ngettext_lazy(
+                "%(taken)s in-person place is already taken: the capacity cannot be lower.",
+                "%(taken)s in-person places are already taken: the capacity cannot be lower.",
+                "taken",
+            ),
         )
 
 
@@ -109,7 +115,11 @@ class SessionAdminForm(forms.ModelForm):
             Session,
             self.instance,
             self.cleaned_data["capacity"],
-            _("%(taken)s seats are already booked: the number of seats cannot be lower."),
+            ngettext_lazy(
+                "%(taken)s seat is already booked: the number of seats cannot be lower.",
+                "%(taken)s seats are already booked: the number of seats cannot be lower.",
+                "taken",
+            ),
         )
 
 
@@ -127,13 +137,15 @@ class SessionInlineFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(WordedInline, admin.TabularInline):
+    add_another_label = _("Add a contact")
     model = Contact
     extra = 0
     fields = ["name", "responsibilities", "email", "phone", "order"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(WordedInline, admin.TabularInline):
+    add_another_label = _("Add a session")
     model = Session
     form = SessionAdminForm
     formset = SessionInlineFormSet
@@ -144,7 +156,14 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Tour)
-class TourAdmin(admin.ModelAdmin):
+class TourAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a tour"),
+        change_title=pgettext_lazy("admin page title", "Change the tour"),
+        view_title=pgettext_lazy("admin page title", "View the tour"),
+        add_button=_("Add a tour"),
+        delete_selected=_("Delete the selected tours"),
+    )
     list_display = ["name", "organiser"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -174,7 +193,14 @@ class ProgrammeSaveMixin:
 
 
 @admin.register(Stop)
-class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
+class StopAdmin(WordedAdmin, ProgrammeSaveMixin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a stop"),
+        change_title=pgettext_lazy("admin page title", "Change the stop"),
+        view_title=pgettext_lazy("admin page title", "View the stop"),
+        add_button=_("Add a stop"),
+        delete_selected=_("Delete the selected stops"),
+    )
     form = StopAdminForm
     list_display = ["title", "city", "date", "tour", "status", "follow_up"]
     list_filter = ["tour", "status", "region"]
@@ -272,7 +298,14 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
+class SessionAdmin(WordedAdmin, ProgrammeSaveMixin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a session"),
+        change_title=pgettext_lazy("admin page title", "Change the session"),
+        view_title=pgettext_lazy("admin page title", "View the session"),
+        add_button=_("Add a session"),
+        delete_selected=_("Delete the selected sessions"),
+    )
     form = SessionAdminForm
     list_display = ["title", "stop", "kind", "starts_at", "ends_at", "room", "capacity"]
     list_filter = ["stop__tour", "stop", "kind"]
@@ -285,14 +318,28 @@ class SessionAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a contact"),
+        change_title=pgettext_lazy("admin page title", "Change the contact"),
+        view_title=pgettext_lazy("admin page title", "View the contact"),
+        add_button=_("Add a contact"),
+        delete_selected=_("Delete the selected contacts"),
+    )
     list_display = ["name", "responsibilities", "tour", "stop"]
     list_select_related = ["tour", "stop"]
     search_fields = ["name", "email"]
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a partner"),
+        change_title=pgettext_lazy("admin page title", "Change the partner"),
+        view_title=pgettext_lazy("admin page title", "View the partner"),
+        add_button=_("Add a partner"),
+        delete_selected=_("Delete the selected partners"),
+    )
     # Logos are checked from their header before any decoding (see intercotour.images).
     formfield_overrides = {
         **URL_FIELDS_ASSUME_HTTPS,

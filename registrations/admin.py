@@ -7,11 +7,12 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from events.admin import extensions
 from events.models import Session
 from intercotour.admin_log import log_change
+from intercotour.admin_wording import WordedAdmin, Wording
 
 from . import admin_views, services
 from .admin_forms import RegistrationAddForm, RegistrationChangeForm
@@ -67,7 +68,14 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a registration"),
+        change_title=pgettext_lazy("admin page title", "Change the registration"),
+        view_title=pgettext_lazy("admin page title", "View the registration"),
+        add_button=_("Add a registration"),
+        delete_selected=_("Delete the selected registrations"),
+    )
     list_display = [
         "last_name",
         "first_name",

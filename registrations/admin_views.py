@@ -187,20 +187,34 @@ def message_registrants(request, stop_id, admin_site):
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
             )
-            log_change(
-                request.user,
-                stop,
-                _("Message “%(subject)s” sent to %(sent)s registrants (%(failed)s failed).")
-                % {"subject": form.cleaned_data["subject"], "sent": sent, "failed": failed},
-            )
-            messages.success(
-                request,
-                _("Message sent to %(sent)s registrants; %(failed)s could not be sent.")
-                % {"sent": sent, "failed": failed},
-            )
+            values = {"subject": form.cleaned_data["subject"], "sent": sent, "failed": failed}
+            log_change(request.user, stop, _sent_message(values, logged=True))
+            messages.success(request, _sent_message(values))
             return redirect(request.path)
         preview = {"count": recipients.count(), "sample": recipients.first()}
     context.update(
         form=form, preview=preview, title=_("Message registrants: %(stop)s") % {"stop": stop}
     )
     return TemplateResponse(request, "admin/registrations/message.html", context)
+
+
+def _sent_message(values, *, logged=False):
+    """ "Sent to 1 registrant", "sent to 2 registrants", and the failures only if any."""
+    if logged:
+        sent = ngettext(
+            "Message “%(subject)s” sent to %(sent)s registrant.",
+            "Message “%(subject)s” sent to %(sent)s registrants.",
+            values["sent"],
+        )
+    else:
+        sent = ngettext(
+            "Message sent to %(sent)s registrant.",
+            "Message sent to %(sent)s registrants.",
+            values["sent"],
+        )
+    failed = ngettext(
+        "%(failed)s e-mail could not be sent.",
+        "%(failed)s e-mails could not be sent.",
+        values["failed"],
+    )
+    return (f"{sent} {failed}" if values["failed"] else sent) % values

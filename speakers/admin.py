@@ -3,17 +3,19 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from events.admin import extensions
 from intercotour.admin_log import log_change
+from intercotour.admin_wording import WordedAdmin, WordedInline, Wording
 
 from . import services
 from .models import SessionSpeaker, Speaker
 
 
-class SessionSpeakerInline(admin.TabularInline):
+class SessionSpeakerInline(WordedInline, admin.TabularInline):
+    add_another_label = _("Add a speaker")
     model = SessionSpeaker
     extra = 0
     autocomplete_fields = ["speaker"]
@@ -24,7 +26,14 @@ extensions.session_inlines.append(SessionSpeakerInline)
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a speaker"),
+        change_title=pgettext_lazy("admin page title", "Change the speaker"),
+        view_title=pgettext_lazy("admin page title", "View the speaker"),
+        add_button=_("Add a speaker"),
+        delete_selected=_("Delete the selected speakers"),
+    )
     list_display = ["last_name", "first_name", "job_title", "organisation", "email"]
     search_fields = ["last_name", "first_name", "organisation", "email"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
@@ -80,7 +89,14 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionSpeaker)
-class SessionSpeakerAdmin(admin.ModelAdmin):
+class SessionSpeakerAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a session speaker"),
+        change_title=pgettext_lazy("admin page title", "Change the session speaker"),
+        view_title=pgettext_lazy("admin page title", "View the session speaker"),
+        add_button=_("Add a session speaker"),
+        delete_selected=_("Delete the selected session speakers"),
+    )
     list_display = ["speaker", "session", "role", "order"]
     list_filter = ["role", "session__stop"]
     list_select_related = ["speaker", "session"]

@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image, ImageOps
 
 from intercotour.admin_log import log_change
@@ -119,7 +119,8 @@ def update_profile(
     speaker.full_clean()
     speaker.save()
     if changed:
-        fields = [str(Speaker._meta.get_field(name).verbose_name) for name in changed]
+        with translation.override(None):  # the history translates the names when shown
+            fields = [str(Speaker._meta.get_field(name).verbose_name) for name in changed]
         log_change(portal_user(), speaker, [{"changed": {"fields": fields}}])
     return speaker
 

@@ -443,7 +443,20 @@ def test_message_preview_then_send_one_email_per_recipient(admin_client, stop, w
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in in_workshop)
     assert all(len(m.to) == 1 and m.subject == "[IntercoTOUR] Salle changée" for m in mail.outbox)
     entry = LogEntry.objects.get(object_id=str(stop.pk), content_type__model="stop")
-    assert entry.get_change_message() == "Message « Salle changée » envoyé à 2 inscrits (0 échecs)."
+    assert entry.get_change_message() == "Message « Salle changée » envoyé à 2 inscrits."
+
+
+def test_message_to_one_registrant_is_singular(admin_client, stop, workshops):
+    register(stop, workshops=[workshops[0]])
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+    data = {"audience": str(workshops[0].pk), "subject": "Salle", "body": "B12", "send": "1"}
+    admin_client.cookies["django_language"] = "fr"
+
+    page = admin_client.post(url, data, follow=True)
+
+    assert "Message envoyé à 1 inscrit." in text_of(page)
+    entry = LogEntry.objects.get(object_id=str(stop.pk), content_type__model="stop")
+    assert entry.get_change_message() == "Message « Salle » envoyé à 1 inscrit."
 
 
 def test_message_to_the_whole_day(admin_client, stop):

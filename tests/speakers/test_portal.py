@@ -180,7 +180,7 @@ def test_slots_list_upcoming_first_and_past_apart(signed_in, clement):
     assert "Jeudi 7 décembre 2023" in past
     assert "Table ronde" in upcoming
     assert "Votre rôle Intervenant·e" in upcoming
-    assert "Julie Morand (intervenant·e), SynBird" in upcoming
+    assert "Julie Morand – intervenant·e, SynBird" in upcoming
     assert "1 confirmé sur 40 places" in upcoming
     assert "Présentiel uniquement" in upcoming
     assert "Léon Blum" in upcoming
