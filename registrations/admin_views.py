@@ -52,6 +52,16 @@ def attendance_sheet(request, stop_id, session_id, admin_site):
     return TemplateResponse(request, "admin/registrations/attendance_sheet.html", context)
 
 
+def day_attendance_sheet(request, stop_id, admin_site):
+    """Everyone expected in person that day, with room to sign."""
+    stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    context.update(
+        attendees=selectors.badges(stop),
+        title=_("Attendance sheet for the day: %(stop)s") % {"stop": stop},
+    )
+    return TemplateResponse(request, "admin/registrations/attendance_sheet.html", context)
+
+
 def badge_sheet(request, stop_id, admin_site):
     stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
     context.update(badges=selectors.badges(stop), title=_("Badges: %(stop)s") % {"stop": stop})

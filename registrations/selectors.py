@@ -1,6 +1,7 @@
 """Reads for the organisers: a stop's figures, lists for the caterer and the venue."""
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from events.models import Session, Stop
 
@@ -170,4 +171,29 @@ def possible_duplicates(stop, *, first_name, last_name):
             stop=stop, first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip()
         )
         .order_by("pk")
+    )
+
+
+def upcoming_days(today=None):
+    """The admin home: the next days (not cancelled), their fill and waiting lists, one query."""
+    today = today or timezone.localdate()
+    return list(
+        Stop.objects.filter(date__gte=today)
+        .exclude(status=Stop.Status.CANCELLED)
+        .select_related("tour")
+        .annotate(
+            in_person=Count(
+                "registrations",
+                filter=Q(registrations__status=CONFIRMED, registrations__mode=IN_PERSON),
+            ),
+            online=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=CONFIRMED,
+                    registrations__mode=Registration.Mode.ONLINE,
+                ),
+            ),
+            waiting=Count("registrations", filter=Q(registrations__status=WAITING)),
+        )
+        .order_by("date", "pk")
     )

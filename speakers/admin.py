@@ -34,7 +34,7 @@ class SpeakerAdmin(WordedAdmin, admin.ModelAdmin):
         add_button=_("Add a speaker"),
         delete_selected=_("Delete the selected speakers"),
     )
-    list_display = ["last_name", "first_name", "job_title", "organisation", "email"]
+    list_display = ["last_name", "first_name", "organisation", "email"]
     search_fields = ["last_name", "first_name", "organisation", "email"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
     actions = ["send_sign_in_link"]
