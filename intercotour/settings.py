@@ -251,6 +251,9 @@ RELEASE_ID = env.str("RELEASE_ID", default="")
 
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long an organiser's invitation to the speakers' area works (once); a speaker's own
+# request for a link keeps 15 minutes.
+SPEAKER_INVITATION_DAYS = env.int("SPEAKER_INVITATION_DAYS", default=14)
 
 # Registration submissions allowed per client address, e.g. "30/m"; empty turns it off. A whole
 # town hall may register from one public address: keep it generous.

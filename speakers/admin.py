@@ -48,9 +48,8 @@ class SpeakerAdmin(WordedAdmin, admin.ModelAdmin):
     def _send(self, request, speakers):
         sent = 0
         for speaker in speakers:
-            if speaker.email:
-                services.send_sign_in_link(email=speaker.email)
-                log_change(request.user, speaker, _("Sign-in link to the speakers' area sent."))
+            if services.send_invitation(speaker=speaker, sender=request.user):
+                log_change(request.user, speaker, _("Invitation to the speakers' area sent."))
                 sent += 1
             else:
                 self.message_user(
@@ -61,12 +60,13 @@ class SpeakerAdmin(WordedAdmin, admin.ModelAdmin):
         if sent:
             self.message_user(
                 request,
-                ngettext("%d sign-in link sent.", "%d sign-in links sent.", sent) % sent,
+                ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent,
                 messages.SUCCESS,
             )
 
     @admin.action(
-        description=_("Send a sign-in link to the speakers' area"), permissions=["change"]
+        description=_("Invite to the speakers' area (a link valid for days)"),
+        permissions=["change"],
     )
     def send_sign_in_link(self, request, queryset):
         self._send(request, queryset)

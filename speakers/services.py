@@ -18,7 +18,8 @@ from intercotour.mail import deliver, templated_email
 from .models import SessionSpeaker, Speaker, new_secret
 
 SIGN_IN_SALT = "speakers.sign-in"
-SIGN_IN_LINK_MAX_AGE = 15 * 60  # seconds
+SIGN_IN_LINK_MAX_AGE = 15 * 60  # seconds: the link a speaker asks for themselves
+INVITATION_SALT = "speakers.invitation"  # an organiser's invitation: SPEAKER_INVITATION_DAYS
 PHOTO_MAX_SIZE = (800, 800)
 PORTAL_USERNAME = "espace-intervenant"
 
@@ -53,6 +54,30 @@ def send_sign_in_link(*, email):
     context = {"speaker": speaker, "url": url, "minutes": SIGN_IN_LINK_MAX_AGE // 60}
     message = templated_email("speakers/emails/sign_in", context, to=[speaker.email])
     transaction.on_commit(lambda: deliver(message))
+
+
+def invitation_token(speaker):
+    return signing.dumps([speaker.pk, speaker.sign_in_nonce], salt=INVITATION_SALT)
+
+
+def send_invitation(*, speaker, sender):
+    """An organiser invites ``speaker`` to the speakers' area: a one-time link valid for days.
+
+    The e-mail says who sent it and why. Returns whether the speaker has an address to send to.
+    """
+    if not speaker.email:
+        return False
+    days = settings.SPEAKER_INVITATION_DAYS
+    url = settings.SITE_URL + reverse("speaker_portal:sign_in", args=[invitation_token(speaker)])
+    context = {
+        "speaker": speaker,
+        "url": url,
+        "days": days,
+        "sender": sender.get_full_name() or sender.get_username(),
+    }
+    message = templated_email("speakers/emails/invitation", context, to=[speaker.email])
+    transaction.on_commit(lambda: deliver(message))
+    return True
 
 
 def portal_user():
@@ -149,13 +174,27 @@ def renew_calendar_token(*, speaker):
     return speaker
 
 
+def _signed_link(token):
+    """(pk, nonce) of a speaker's own link (15 minutes) or of an organiser's invitation (days)."""
+    kinds = [
+        (SIGN_IN_SALT, SIGN_IN_LINK_MAX_AGE),
+        (INVITATION_SALT, settings.SPEAKER_INVITATION_DAYS * 24 * 3600),
+    ]
+    for salt, max_age in kinds:
+        try:
+            return signing.loads(token, salt=salt, max_age=max_age)
+        except signing.SignatureExpired as exc:
+            raise ExpiredLink from exc
+        except signing.BadSignature:
+            continue  # signed with the other salt, or forged
+    raise InvalidLink
+
+
 def check_sign_in_token(token, *, lock=False):
     """The speaker a sign-in link would open, without using it up."""
     try:
-        pk, nonce = signing.loads(token, salt=SIGN_IN_SALT, max_age=SIGN_IN_LINK_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise ExpiredLink from exc
-    except (signing.BadSignature, ValueError, TypeError) as exc:
+        pk, nonce = _signed_link(token)
+    except (ValueError, TypeError) as exc:
         raise InvalidLink from exc
     speakers = Speaker.objects.select_for_update() if lock else Speaker.objects
     speaker = speakers.filter(pk=pk).first() if isinstance(pk, int) else None

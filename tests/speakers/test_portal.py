@@ -360,7 +360,7 @@ def test_organisers_send_the_link_from_the_admin(
     logged = LogEntry.objects.filter(object_id=str(clement.pk)).values_list(
         "change_message", flat=True
     )
-    assert list(logged) == ["Lien de connexion à l’espace intervenant envoyé."] * 2
+    assert list(logged) == ["Invitation à l’espace intervenant envoyée."] * 2
 
 
 # --- Archived programmes stay as printed --------------------------------------------------
