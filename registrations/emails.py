@@ -10,6 +10,7 @@ from django.utils import translation
 from intercotour.mail import deliver, templated_email
 
 from .calendars import registration_calendar
+from .tickets import ticket_png
 from .tokens import make_token
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
         **(extra or {}),
     }
     attachments = []
+    ticket = _ticket_image(registration) if template == "received" else None
+    if ticket:
+        context["ticket_cid"] = ticket["Content-ID"].strip("<>")
+        attachments.append(ticket)
     if attach_calendar:
         with translation.override(settings.LANGUAGE_CODE):
             calendar = registration_calendar(registration)
@@ -49,6 +54,18 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
     )
     if deliver(message):
         _log_sent(registration, template, message.subject)
+
+
+def _ticket_image(registration):
+    """The QR code ticket as an inline PNG (``cid:``), for those expected in person."""
+    from email.mime.image import MIMEImage
+
+    if not (registration.status == "confirmed" and registration.mode == "in_person"):
+        return None
+    image = MIMEImage(ticket_png(registration), "png")
+    image.add_header("Content-ID", f"<ticket-{registration.pk}@intercotour>")
+    image.add_header("Content-Disposition", "inline", filename="billet-intercotour.png")
+    return image
 
 
 def _log_sent(registration, template, subject):

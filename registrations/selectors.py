@@ -117,7 +117,23 @@ def check_in_search(stop, query, limit=30):
             | Q(first_name__icontains=word)
             | Q(organisation__icontains=word)
         )
-    return registrations.order_by("last_name", "first_name")[:limit]
+    return _with_confirmed_workshops(registrations.order_by("last_name", "first_name")[:limit])
+
+
+def _with_confirmed_workshops(registrations):
+    return registrations.prefetch_related(
+        Prefetch(
+            "bookings",
+            queryset=WorkshopBooking.objects.confirmed()
+            .select_related("session")
+            .order_by("session__starts_at"),
+        )
+    )
+
+
+def desk_registration(registration):
+    """One registrant as the desk shows them after a scan: workshops and access needs."""
+    return _with_confirmed_workshops(Registration.objects.filter(pk=registration.pk)).first()
 
 
 def message_recipients(*, stop, workshop=None):
