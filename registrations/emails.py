@@ -38,14 +38,14 @@ def _send(template, registration, *, attach_calendar=False, extra=None):
         **(extra or {}),
     }
     attachments = []
-    ticket = _ticket_image(registration) if template == "received" else None
-    if ticket:
-        context["ticket_cid"] = ticket["Content-ID"].strip("<>")
-        attachments.append(ticket)
     if attach_calendar:
         with translation.override(settings.LANGUAGE_CODE):
             calendar = registration_calendar(registration)
         attachments.append(("intercotour.ics", calendar, "text/calendar"))
+    ticket = _ticket_image(registration) if template == "received" else None
+    if ticket:
+        context["ticket_cid"] = ticket["Content-ID"].strip("<>")
+        attachments.append(ticket)
     message = templated_email(
         f"registrations/emails/{template}",
         context,
