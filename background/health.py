@@ -32,3 +32,8 @@ def queue_readiness(*, now=None, max_wait=None):
     since = min((moment for moment in oldest.values() if moment), default=None)
     waited = max((now - since) // datetime.timedelta(seconds=1), 0) if since else 0
     return {"queue": "ok" if waited <= max_wait else "down", "oldest_waiting_seconds": waited}
+
+
+def queue_answers():
+    """The readiness endpoint's check (``READINESS_CHECKS``): the queue is read and moving."""
+    return queue_readiness()["queue"] == "ok"

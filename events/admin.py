@@ -9,22 +9,33 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
+from intercotour.admin_wording import WordedAdmin, WordedInline, Wording
 from intercotour.images import SafeImageField
 
-from .models import Contact, Partner, Session, Stop, Tour, validate_stop_slug
-from .services import duplicate_stop
+from .admin_duplicate import duplicate_page, duplicate_view
+from .models import (
+    Contact,
+    Partner,
+    Session,
+    Stop,
+    Tour,
+    next_first_ordering,
+)
 
 admin.site.site_header = _("IntercoTOUR back-office")
 admin.site.site_title = _("IntercoTOUR back-office")
 admin.site.index_title = _("Tour, stops and registrations")
+# The sidebar took a quarter of a laptop's width and 40 % of a tablet's; the home page lists
+# the next days and every model, and each page's breadcrumbs lead back to it.
+admin.site.enable_nav_sidebar = False
 
 # URLs typed without a scheme are taken as https (Django 6's default, silenced warning).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -74,21 +85,6 @@ def _lock_and_check_seats(model, instance, capacity, message):
     return capacity
 
 
-class DuplicateStopForm(forms.Form):
-    date = forms.DateField(label=_("Date of the new stop"))
-    city = forms.CharField(label=_("City"), max_length=100)
-    region = forms.CharField(label=_("Region"), max_length=100, required=False)
-    title = forms.CharField(label=_("Title"), max_length=250, required=False)
-    slug = forms.SlugField(label=_("Address (slug)"), max_length=100)
-
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        validate_stop_slug(slug)
-        if Stop.objects.filter(slug=slug).exists():
-            raise forms.ValidationError(_("A stop already uses this address."))
-        return slug
-
-
 class StopAdminForm(forms.ModelForm):
     """Base form; the admin adds the model and fields."""
 
@@ -97,7 +93,11 @@ class StopAdminForm(forms.ModelForm):
             Stop,
             self.instance,
             self.cleaned_data["capacity"],
-            _("%(taken)s in-person places are already taken: the capacity cannot be lower."),
+            ngettext_lazy(
+                "%(taken)s in-person place is already taken: the capacity cannot be lower.",
+                "%(taken)s in-person places are already taken: the capacity cannot be lower.",
+                "taken",
+            ),
         )
 
 
@@ -109,7 +109,11 @@ class SessionAdminForm(forms.ModelForm):
             Session,
             self.instance,
             self.cleaned_data["capacity"],
-            _("%(taken)s seats are already booked: the number of seats cannot be lower."),
+            ngettext_lazy(
+                "%(taken)s seat is already booked: the number of seats cannot be lower.",
+                "%(taken)s seats are already booked: the number of seats cannot be lower.",
+                "taken",
+            ),
         )
 
 
@@ -127,24 +131,34 @@ class SessionInlineFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(WordedInline, admin.TabularInline):
+    add_another_label = _("Add a contact")
     model = Contact
     extra = 0
     fields = ["name", "responsibilities", "email", "phone", "order"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(WordedInline, admin.TabularInline):
+    add_another_label = _("Add a session")
     model = Session
     form = SessionAdminForm
     formset = SessionInlineFormSet
     extra = 0
-    fields = ["starts_at", "ends_at", "kind", "title", "room", "in_person_only", "capacity"]
+    # What fits a tablet; the room and in-person-only are on the session's own page.
+    fields = ["starts_at", "ends_at", "kind", "title", "capacity"]
     ordering = ["starts_at", "ends_at"]
     show_change_link = True
 
 
 @admin.register(Tour)
-class TourAdmin(admin.ModelAdmin):
+class TourAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a tour"),
+        change_title=pgettext_lazy("admin page title", "Change the tour"),
+        view_title=pgettext_lazy("admin page title", "View the tour"),
+        add_button=_("Add a tour"),
+        delete_selected=_("Delete the selected tours"),
+    )
     list_display = ["name", "organiser"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -174,9 +188,17 @@ class ProgrammeSaveMixin:
 
 
 @admin.register(Stop)
-class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
+class StopAdmin(WordedAdmin, ProgrammeSaveMixin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a stop"),
+        change_title=pgettext_lazy("admin page title", "Change the stop"),
+        view_title=pgettext_lazy("admin page title", "View the stop"),
+        add_button=_("Add a stop"),
+        delete_selected=_("Delete the selected stops"),
+    )
     form = StopAdminForm
-    list_display = ["title", "city", "date", "tour", "status", "follow_up"]
+    list_display = ["date", "city", "title", "status", "follow_up"]
+    list_display_links = ["date", "city"]
     list_filter = ["tour", "status", "region"]
     list_select_related = ["tour"]
     search_fields = ["title", "city", "theme", "slug"]
@@ -193,10 +215,22 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
 
             return self.admin_site.admin_view(wrapped)
 
+        duplicate = path(
+            "<int:stop_id>/dupliquer/",
+            self.admin_site.admin_view(duplicate_view(self)),
+            name="events_stop_duplicate",
+        )
         return [
-            path(f"<int:stop_id>/{route}", wrap(view), name=f"events_stop_{name}")
-            for route, view, name in extensions.stop_pages
+            duplicate,
+            *(
+                path(f"<int:stop_id>/{route}", wrap(view), name=f"events_stop_{name}")
+                for route, view, name in extensions.stop_pages
+            ),
         ] + super().get_urls()
+
+    def get_ordering(self, request):
+        # The next stop first, here and wherever stops are listed from this admin (filters).
+        return next_first_ordering()
 
     def _links(self, stop):
         return [(label, reverse(name, args=[stop.pk])) for label, name in extensions.stop_links]
@@ -204,7 +238,7 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
     @admin.display(description=_("follow-up"))
     def follow_up(self, stop):
         return format_html_join(
-            " · ", '<a href="{}">{}</a>', ((url, label) for label, url in self._links(stop)[:1])
+            " · ", '<a href="{}">{}</a>', ((url, label) for label, url in self._links(stop)[:2])
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -220,26 +254,9 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
             self.message_user(request, _("Select exactly one stop to duplicate."), messages.ERROR)
             return None
         source = queryset.get()
-        form = DuplicateStopForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            new = duplicate_stop(stop=source, **form.cleaned_data)
-            self.log_addition(request, new, [{"added": {}}])
-            self.message_user(
-                request,
-                _("Draft stop “%(stop)s” created from “%(source)s”.")
-                % {"stop": new, "source": source},
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(reverse("admin:events_stop_change", args=[new.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "source": source,
-            "form": form,
-            "title": _("Duplicate “%(stop)s”") % {"stop": source},
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/events/stop/duplicate.html", context)
+        if "apply" in request.POST:
+            return duplicate_page(self, request, source)
+        return HttpResponseRedirect(reverse("admin:events_stop_duplicate", args=[source.pk]))
 
     fieldsets = [
         (None, {"fields": ["tour", "status", "title", "slug", "theme", "intro"]}),
@@ -274,28 +291,61 @@ class StopAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ProgrammeSaveMixin, admin.ModelAdmin):
+class SessionAdmin(WordedAdmin, ProgrammeSaveMixin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a session"),
+        change_title=pgettext_lazy("admin page title", "Change the session"),
+        view_title=pgettext_lazy("admin page title", "View the session"),
+        add_button=_("Add a session"),
+        delete_selected=_("Delete the selected sessions"),
+    )
     form = SessionAdminForm
-    list_display = ["title", "stop", "kind", "starts_at", "ends_at", "room", "capacity"]
+    list_display = ["title", "day", "time", "kind", "room", "capacity"]
     list_filter = ["stop__tour", "stop", "kind"]
     list_select_related = ["stop"]
     search_fields = ["title", "session_speakers__speaker__last_name"]
     autocomplete_fields = ["stop"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
+    @admin.display(description=_("stop"), ordering="stop__date")
+    def day(self, session):
+        return f"{session.stop.city} {session.stop.date:%d/%m/%Y}"
+
+    @admin.display(description=_("time"), ordering="starts_at")
+    def time(self, session):
+        starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        return f"{starts:%H:%M}–{ends:%H:%M}"
+
+    def get_ordering(self, request):
+        return [*next_first_ordering(prefix="stop__"), "starts_at", "pk"]
+
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), *extensions.session_inlines]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a contact"),
+        change_title=pgettext_lazy("admin page title", "Change the contact"),
+        view_title=pgettext_lazy("admin page title", "View the contact"),
+        add_button=_("Add a contact"),
+        delete_selected=_("Delete the selected contacts"),
+    )
     list_display = ["name", "responsibilities", "tour", "stop"]
     list_select_related = ["tour", "stop"]
     search_fields = ["name", "email"]
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a partner"),
+        change_title=pgettext_lazy("admin page title", "Change the partner"),
+        view_title=pgettext_lazy("admin page title", "View the partner"),
+        add_button=_("Add a partner"),
+        delete_selected=_("Delete the selected partners"),
+    )
     # Logos are checked from their header before any decoding (see intercotour.images).
     formfield_overrides = {
         **URL_FIELDS_ASSUME_HTTPS,

@@ -72,6 +72,10 @@ class StopQuerySet(ContentQuerySet):
     def past(self, today=None):
         return self.filter(date__lt=today or timezone.localdate()).order_by("-date")
 
+    def next_first(self, today=None):
+        """Upcoming stops from the nearest, then the past ones from the most recent."""
+        return self.order_by(*next_first_ordering(today))
+
     def with_programme(self):
         """Everything a stop page shows, in a fixed number of queries.
 
@@ -91,6 +95,22 @@ class StopQuerySet(ContentQuerySet):
             models.Prefetch("tour__contacts", queryset=Contact.objects.order_by("order", "pk")),
             models.Prefetch("partners", queryset=Partner.objects.order_by("kind", "order", "name")),
         )
+
+
+def next_first_ordering(today=None, *, prefix=""):
+    """An ``order_by`` putting the next stop first: upcoming by date, then past, newest first.
+
+    ``prefix`` orders another model by its stop (``"stop__"``).
+    """
+    today = today or timezone.localdate()
+    date = f"{prefix}date"
+    past = models.Case(
+        models.When(**{f"{date}__lt": today}, then=models.Value(1)),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+    upcoming_date = models.Case(models.When(**{f"{date}__gte": today}, then=models.F(date)))
+    return [past.asc(), upcoming_date.asc(), models.F(date).desc()]
 
 
 RESERVED_SLUGS = {"admin", "i18n", "intervenants", "accessibilite", "confidentialite", "static",

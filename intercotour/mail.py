@@ -27,8 +27,8 @@ def templated_email(prefix, context, *, to, attachments=()):
             to=list(to),
         )
         message.attach_alternative(render_to_string(f"{prefix}.html", context), "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
+    for attachment in attachments:  # (filename, content, mimetype), or a MIME part (inline image)
+        message.attach(*attachment) if isinstance(attachment, tuple) else message.attach(attachment)
     return message
 
 

@@ -1,18 +1,22 @@
 """``/readyz/``: whether this instance can serve, service by service, for load balancers.
 
 ``/healthz/`` (liveness) stays trivial; readiness asks each service a real question. A check
-is a named function returning True when the service answers; add one to ``CHECKS`` to extend
-the report (e.g. the task queue). The answer is JSON, ``{"database": "up", "cache": "down"}``,
-with 200 when every check is up and 503 otherwise. A cache that is down degrades the site
+is a named function returning True when the service answers, listed by dotted path in the
+``READINESS_CHECKS`` setting (the apps add theirs there: the task queue's is
+``background.health.queue_answers``), so that this module imports no app. The answer is
+JSON, ``{"database": "up", "cache": "down", "queue": "up"}``, with 200 when every check is
+up and 503 otherwise. A cache that is down degrades the site
 (slower pages, rate limit off) without stopping it, but the operator must know.
 """
 
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -30,10 +34,8 @@ def cache_answers():
     return cache.get("readyz:probe") == probe
 
 
-CHECKS = [
-    ("database", database_answers),
-    ("cache", cache_answers),
-]
+def checks():
+    return [(name, import_string(path)) for name, path in settings.READINESS_CHECKS]
 
 
 def _run(name, check):
@@ -46,6 +48,6 @@ def _run(name, check):
 
 @never_cache
 def readyz(request):
-    results = {name: "up" if _run(name, check) else "down" for name, check in CHECKS}
+    results = {name: "up" if _run(name, check) else "down" for name, check in checks()}
     ready = all(state == "up" for state in results.values())
     return JsonResponse(results, status=200 if ready else 503)

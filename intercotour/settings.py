@@ -253,6 +253,9 @@ RELEASE_ID = env.str("RELEASE_ID", default="")
 
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long an organiser's invitation to the speakers' area works (once); a speaker's own
+# request for a link keeps 15 minutes.
+SPEAKER_INVITATION_DAYS = env.int("SPEAKER_INVITATION_DAYS", default=14)
 
 # Registration submissions allowed per client address, e.g. "30/m"; empty turns it off. A whole
 # town hall may register from one public address: keep it generous.
@@ -266,6 +269,12 @@ INSTALLED_APPS += ["django_tasks", "django_tasks_db", "background"]
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
+# What /readyz/ asks (intercotour/readiness.py): each service's check, by dotted path.
+READINESS_CHECKS = [
+    ("database", "intercotour.readiness.database_answers"),
+    ("cache", "intercotour.readiness.cache_answers"),
+    ("queue", "background.health.queue_answers"),
+]
 # Seconds before a silent mail server is given up on (the attempt is retried later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Attempts per e-mail before it is shown as failed; waits between them grow (1, 2, 4... min).

@@ -8,11 +8,12 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from events.admin import extensions
-from events.models import Session
+from events.models import Session, next_first_ordering
 from intercotour.admin_log import log_change
+from intercotour.admin_wording import WordedAdmin, Wording
 
 from . import admin_reports, admin_views, services
 from .admin_forms import RegistrationAddForm, RegistrationChangeForm
@@ -28,6 +29,7 @@ extensions.stop_pages += [
     ("emargement/<int:session_id>/", admin_views.attendance_sheet, "attendance"),
     ("attestations.zip", admin_views.certificates_zip, "certificates"),
     ("e-mails/renvoyer/", admin_reports.resend_email, "resend_email"),
+    ("emargement/", admin_views.day_attendance_sheet, "attendance_day"),
 ]
 extensions.stop_links += [
     (_("Dashboard"), "admin:events_stop_dashboard"),
@@ -44,7 +46,11 @@ class WorkshopFilter(admin.SimpleListFilter):
     parameter_name = "workshop"
 
     def lookups(self, request, model_admin):
-        workshops = Session.objects.workshops().select_related("stop").order_by("-starts_at")
+        workshops = (
+            Session.objects.workshops()
+            .select_related("stop")
+            .order_by(*next_first_ordering(prefix="stop__"), "starts_at")
+        )
         stop = request.GET.get("stop__id__exact")
         if stop and stop.isdecimal():
             workshops = workshops.filter(stop_id=stop)
@@ -72,18 +78,17 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
-    list_display = [
-        "last_name",
-        "first_name",
-        "organisation",
-        "category",
-        "stop",
-        "mode",
-        "workshops",
-        "status",
-        "checked_in_at",
-    ]
+class RegistrationAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a registration"),
+        change_title=pgettext_lazy("admin page title", "Change the registration"),
+        view_title=pgettext_lazy("admin page title", "View the registration"),
+        add_button=_("Add a registration"),
+        delete_selected=_("Delete the selected registrations"),
+    )
+    # What a laptop or a tablet shows at once; the rest is on the registration's page.
+    list_display = ["name", "organisation", "day", "status_and_mode", "workshops", "arrival"]
+    list_display_links = ["name"]
     list_filter = ["stop", "category", "mode", "status", WorkshopFilter, CheckedInFilter]
     list_select_related = ["stop"]
     search_fields = ["last_name", "first_name", "email", "organisation"]
@@ -160,6 +165,24 @@ class RegistrationAdmin(admin.ModelAdmin):
                 Prefetch("bookings", queryset=WorkshopBooking.objects.select_related("session"))
             )
         )
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, registration):
+        return f"{registration.last_name} {registration.first_name}"
+
+    @admin.display(description=_("stop"), ordering="stop__date")
+    def day(self, registration):
+        return f"{registration.stop.city} {registration.stop.date:%d/%m/%Y}"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_and_mode(self, registration):
+        return f"{registration.get_status_display()} · {registration.get_mode_display().lower()}"
+
+    @admin.display(description=_("arrival"), ordering="checked_in_at")
+    def arrival(self, registration):
+        if not registration.checked_in_at:
+            return "—"
+        return date_format(localtime(registration.checked_in_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("workshops"))
     def workshops(self, registration):

@@ -16,7 +16,7 @@ from events.models import Session, Stop
 from intercotour.accessible_forms import AccessibleErrorsMixin
 from intercotour.admin_log import log_change
 
-from . import certificates, no_shows, selectors, services
+from . import certificates, no_shows, selectors, services, tickets
 from .exports import registrations_csv
 from .models import Message, Registration
 from .survey_export import survey_comments_csv
@@ -94,6 +94,16 @@ def attendance_sheet(request, stop_id, session_id, admin_site):
     return TemplateResponse(request, "admin/registrations/attendance_sheet.html", context)
 
 
+def day_attendance_sheet(request, stop_id, admin_site):
+    """Everyone expected in person that day, with room to sign."""
+    stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    context.update(
+        attendees=selectors.badges(stop),
+        title=_("Attendance sheet for the day: %(stop)s") % {"stop": stop},
+    )
+    return TemplateResponse(request, "admin/registrations/attendance_sheet.html", context)
+
+
 def badge_sheet(request, stop_id, admin_site):
     stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
     context.update(badges=selectors.badges(stop), title=_("Badges: %(stop)s") % {"stop": stop})
@@ -105,8 +115,9 @@ class WalkInForm(AccessibleErrorsMixin, forms.Form):
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
     organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200)
     job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=200, required=False)
+    # No category preselected: a default would skew the day's statistics.
     category = forms.ChoiceField(
-        label=gettext_lazy("Category"), choices=Registration.Category.choices
+        label=gettext_lazy("Category"), choices=[("", "---------"), *Registration.Category.choices]
     )
     email = forms.EmailField(label=gettext_lazy("E-mail (optional)"), required=False)
     confirm_duplicate = forms.BooleanField(
@@ -163,6 +174,8 @@ def check_in(request, stop_id, admin_site):
                         % {"name": registration.full_name},
                     )
                     return redirect(request.path)
+        elif action == "scan":
+            return _scan(request, stop, context)
         elif action in {"check_in", "undo"}:
             registration_id = request.POST.get("registration", "")
             if not registration_id.isdecimal():
@@ -185,7 +198,31 @@ def check_in(request, stop_id, admin_site):
     return _check_in_page(request, stop, context, walk_in_form)
 
 
-def _check_in_page(request, stop, context, walk_in_form):
+def _scan(request, stop, context):
+    """A QR code ticket read by the camera (or typed): check the person in, show their needs."""
+    try:
+        registration = tickets.registration_from_ticket(request.POST.get("ticket", ""), stop=stop)
+    except tickets.InvalidTicket:
+        messages.error(
+            request,
+            _(
+                "This QR code is not a ticket for this day (unknown, altered or for another "
+                "day): nobody was checked in. Search for the person by name."
+            ),
+        )
+        return _check_in_page(request, stop, context, WalkInForm(), status=400)
+    try:
+        services.check_in(registration=registration)
+    except services.RegistrationError as error:
+        messages.warning(request, f"{registration.full_name} : {error.message}")
+    else:
+        log_change(request.user, registration, _("Checked in (QR code)."))
+        messages.success(request, f"{registration.full_name} : {_('Checked in.')}")
+    context["scanned"] = selectors.desk_registration(registration)
+    return _check_in_page(request, stop, context, WalkInForm())
+
+
+def _check_in_page(request, stop, context, walk_in_form, status=200):
     query = request.GET.get("q", "").strip()[:100]
     figures = selectors.stop_dashboard(stop)
     context.update(
@@ -196,7 +233,7 @@ def _check_in_page(request, stop, context, walk_in_form):
         expected=figures["in_person"],
         title=_("Check-in: %(stop)s") % {"stop": stop},
     )
-    return TemplateResponse(request, "admin/registrations/check_in.html", context)
+    return TemplateResponse(request, "admin/registrations/check_in.html", context, status=status)
 
 
 class MessageForm(AccessibleErrorsMixin, forms.Form):

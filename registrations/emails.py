@@ -15,6 +15,7 @@ from background.outbox import NothingToSend, queue_email
 from intercotour.mail import templated_email
 
 from .calendars import registration_calendar
+from .tickets import ticket_png
 from .tokens import make_token
 
 RENDERER = "registrations.emails.render"
@@ -55,11 +56,17 @@ def calendar_attachment(registration):
 def render(delivery):
     """The message of a registration e-mail (``params``: registration, template, calendar)."""
     registration = _registration(delivery.params["registration"])
+    context = registration_context(registration)
+    attachments = [calendar_attachment(registration)] if delivery.params.get("calendar") else []
+    ticket = _ticket_image(registration) if delivery.params["template"] == "received" else None
+    if ticket:
+        context["ticket_cid"] = ticket["Content-ID"].strip("<>")
+        attachments.append(ticket)
     return templated_email(
         f"registrations/emails/{delivery.params['template']}",
-        registration_context(registration),
+        context,
         to=[delivery.recipient],
-        attachments=[calendar_attachment(registration)] if delivery.params.get("calendar") else [],
+        attachments=attachments,
     )
 
 
@@ -76,6 +83,18 @@ def _queue(template, registration, *, calendar=False, once=False, renderer=RENDE
         key=f"registration:{registration.pk}:{template}" if once else None,
         stop=registration.stop,
     )
+
+
+def _ticket_image(registration):
+    """The QR code ticket as an inline PNG (``cid:``), for those expected in person."""
+    from email.mime.image import MIMEImage
+
+    if not (registration.status == "confirmed" and registration.mode == "in_person"):
+        return None
+    image = MIMEImage(ticket_png(registration), "png")
+    image.add_header("Content-ID", f"<ticket-{registration.pk}@intercotour>")
+    image.add_header("Content-Disposition", "inline", filename="billet-intercotour.png")
+    return image
 
 
 def send_registration_received(registration):

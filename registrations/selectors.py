@@ -4,6 +4,7 @@ someone who has just registered got."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from events.models import Session, Stop
 
@@ -119,7 +120,23 @@ def check_in_search(stop, query, limit=30):
             | Q(first_name__icontains=word)
             | Q(organisation__icontains=word)
         )
-    return registrations.order_by("last_name", "first_name")[:limit]
+    return _with_confirmed_workshops(registrations.order_by("last_name", "first_name")[:limit])
+
+
+def _with_confirmed_workshops(registrations):
+    return registrations.prefetch_related(
+        Prefetch(
+            "bookings",
+            queryset=WorkshopBooking.objects.confirmed()
+            .select_related("session")
+            .order_by("session__starts_at"),
+        )
+    )
+
+
+def desk_registration(registration):
+    """One registrant as the desk shows them after a scan: workshops and access needs."""
+    return _with_confirmed_workshops(Registration.objects.filter(pk=registration.pk)).first()
 
 
 def message_recipients(*, stop, audience="confirmed", workshop=None):
@@ -327,4 +344,29 @@ def survey_comments(stop):
         .exclude(comments="", themes_wanted="")
         .select_related("registration")
         .order_by("created_at", "pk")
+    )
+
+
+def upcoming_days(today=None):
+    """The admin home: the next days (not cancelled), their fill and waiting lists, one query."""
+    today = today or timezone.localdate()
+    return list(
+        Stop.objects.filter(date__gte=today)
+        .exclude(status=Stop.Status.CANCELLED)
+        .select_related("tour")
+        .annotate(
+            in_person=Count(
+                "registrations",
+                filter=Q(registrations__status=CONFIRMED, registrations__mode=IN_PERSON),
+            ),
+            online=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=CONFIRMED,
+                    registrations__mode=Registration.Mode.ONLINE,
+                ),
+            ),
+            waiting=Count("registrations", filter=Q(registrations__status=WAITING)),
+        )
+        .order_by("date", "pk")
     )

@@ -4,18 +4,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from events.admin import extensions
 from intercotour.admin_log import log_change
+from intercotour.admin_wording import WordedAdmin, WordedInline, Wording
 
 from . import documents, restitutions, services
 from .models import Restitution, SessionDocument, SessionSpeaker, Speaker
 from .views import pdf_response
 
 
-class SessionSpeakerInline(admin.TabularInline):
+class SessionSpeakerInline(WordedInline, admin.TabularInline):
+    add_another_label = _("Add a speaker")
     model = SessionSpeaker
     extra = 0
     autocomplete_fields = ["speaker"]
@@ -26,8 +28,15 @@ extensions.session_inlines.append(SessionSpeakerInline)
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "job_title", "organisation", "email"]
+class SpeakerAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a speaker"),
+        change_title=pgettext_lazy("admin page title", "Change the speaker"),
+        view_title=pgettext_lazy("admin page title", "View the speaker"),
+        add_button=_("Add a speaker"),
+        delete_selected=_("Delete the selected speakers"),
+    )
+    list_display = ["last_name", "first_name", "organisation", "email"]
     search_fields = ["last_name", "first_name", "organisation", "email"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
     actions = ["send_sign_in_link"]
@@ -41,9 +50,8 @@ class SpeakerAdmin(admin.ModelAdmin):
     def _send(self, request, speakers):
         sent = 0
         for speaker in speakers:
-            if speaker.email:
-                services.send_sign_in_link(email=speaker.email)
-                log_change(request.user, speaker, _("Sign-in link to the speakers' area sent."))
+            if services.send_invitation(speaker=speaker, sender=request.user):
+                log_change(request.user, speaker, _("Invitation to the speakers' area sent."))
                 sent += 1
             else:
                 self.message_user(
@@ -54,12 +62,13 @@ class SpeakerAdmin(admin.ModelAdmin):
         if sent:
             self.message_user(
                 request,
-                ngettext("%d sign-in link sent.", "%d sign-in links sent.", sent) % sent,
+                ngettext("%d invitation sent.", "%d invitations sent.", sent) % sent,
                 messages.SUCCESS,
             )
 
     @admin.action(
-        description=_("Send a sign-in link to the speakers' area"), permissions=["change"]
+        description=_("Invite to the speakers' area (a link valid for days)"),
+        permissions=["change"],
     )
     def send_sign_in_link(self, request, queryset):
         self._send(request, queryset)
@@ -82,7 +91,14 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionSpeaker)
-class SessionSpeakerAdmin(admin.ModelAdmin):
+class SessionSpeakerAdmin(WordedAdmin, admin.ModelAdmin):
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a session speaker"),
+        change_title=pgettext_lazy("admin page title", "Change the session speaker"),
+        view_title=pgettext_lazy("admin page title", "View the session speaker"),
+        add_button=_("Add a session speaker"),
+        delete_selected=_("Delete the selected session speakers"),
+    )
     list_display = ["speaker", "session", "role", "order"]
     list_filter = ["role", "session__stop"]
     list_select_related = ["speaker", "session"]

@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 from PIL import Image, ImageOps
 
@@ -20,7 +20,8 @@ from intercotour.mail import templated_email
 from .models import SessionSpeaker, Speaker, new_secret
 
 SIGN_IN_SALT = "speakers.sign-in"
-SIGN_IN_LINK_MAX_AGE = 15 * 60  # seconds
+SIGN_IN_LINK_MAX_AGE = 15 * 60  # seconds: the link a speaker asks for themselves
+INVITATION_SALT = "speakers.invitation"  # an organiser's invitation: SPEAKER_INVITATION_DAYS
 PHOTO_MAX_SIZE = (800, 800)
 PORTAL_USERNAME = "espace-intervenant"
 
@@ -77,6 +78,41 @@ def render_sign_in_link(delivery):
     url = settings.SITE_URL + reverse("speaker_portal:sign_in", args=[sign_in_token(speaker)])
     context = {"speaker": speaker, "url": url, "minutes": SIGN_IN_LINK_MAX_AGE // 60}
     return templated_email("speakers/emails/sign_in", context, to=[delivery.recipient])
+
+
+def invitation_token(speaker):
+    return signing.dumps([speaker.pk, speaker.sign_in_nonce], salt=INVITATION_SALT)
+
+
+def send_invitation(*, speaker, sender):
+    """An organiser invites ``speaker`` to the speakers' area: a one-time link valid for days.
+
+    The e-mail says who sent it and why. Returns whether the speaker has an address to send to.
+    """
+    if not speaker.email:
+        return False
+    queue_email(
+        kind="invitation",
+        to=speaker.email,
+        renderer="speakers.services.render_invitation",
+        params={"speaker": speaker.pk, "sender": sender.get_full_name() or sender.get_username()},
+    )
+    return True
+
+
+def render_invitation(delivery):
+    """Signed when sent, like the sign-in link; valid for ``SPEAKER_INVITATION_DAYS``."""
+    speaker = Speaker.objects.filter(pk=delivery.params["speaker"]).first()
+    if speaker is None:
+        raise NothingToSend("The speaker no longer exists.")
+    url = settings.SITE_URL + reverse("speaker_portal:sign_in", args=[invitation_token(speaker)])
+    context = {
+        "speaker": speaker,
+        "url": url,
+        "days": settings.SPEAKER_INVITATION_DAYS,
+        "sender": delivery.params["sender"],
+    }
+    return templated_email("speakers/emails/invitation", context, to=[delivery.recipient])
 
 
 def portal_user():
@@ -143,7 +179,8 @@ def update_profile(
     speaker.full_clean()
     speaker.save()
     if changed:
-        fields = [str(Speaker._meta.get_field(name).verbose_name) for name in changed]
+        with translation.override(None):  # the history translates the names when shown
+            fields = [str(Speaker._meta.get_field(name).verbose_name) for name in changed]
         log_change(portal_user(), speaker, [{"changed": {"fields": fields}}])
     return speaker
 
@@ -172,13 +209,27 @@ def renew_calendar_token(*, speaker):
     return speaker
 
 
+def _signed_link(token):
+    """(pk, nonce) of a speaker's own link (15 minutes) or of an organiser's invitation (days)."""
+    kinds = [
+        (SIGN_IN_SALT, SIGN_IN_LINK_MAX_AGE),
+        (INVITATION_SALT, settings.SPEAKER_INVITATION_DAYS * 24 * 3600),
+    ]
+    for salt, max_age in kinds:
+        try:
+            return signing.loads(token, salt=salt, max_age=max_age)
+        except signing.SignatureExpired as exc:
+            raise ExpiredLink from exc
+        except signing.BadSignature:
+            continue  # signed with the other salt, or forged
+    raise InvalidLink
+
+
 def check_sign_in_token(token, *, lock=False):
     """The speaker a sign-in link would open, without using it up."""
     try:
-        pk, nonce = signing.loads(token, salt=SIGN_IN_SALT, max_age=SIGN_IN_LINK_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise ExpiredLink from exc
-    except (signing.BadSignature, ValueError, TypeError) as exc:
+        pk, nonce = _signed_link(token)
+    except (ValueError, TypeError) as exc:
         raise InvalidLink from exc
     speakers = Speaker.objects.select_for_update() if lock else Speaker.objects
     speaker = speakers.filter(pk=pk).first() if isinstance(pk, int) else None

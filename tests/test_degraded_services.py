@@ -103,12 +103,29 @@ def test_readiness_reports_every_service_up(client, db):
     response = client.get("/readyz/")
 
     assert response.status_code == 200
-    assert json.loads(response.content) == {"database": "up", "cache": "up"}
+    assert json.loads(response.content) == {"database": "up", "cache": "up", "queue": "up"}
 
 
 def test_readiness_reports_the_cache_down_with_503(client, db, cache_down):
     response = client.get("/readyz/")
 
     assert response.status_code == 503
-    assert json.loads(response.content) == {"database": "up", "cache": "down"}
+    assert json.loads(response.content) == {"database": "up", "cache": "down", "queue": "up"}
     assert client.get("/healthz/").content == b"ok"  # liveness stays trivial
+
+
+def test_readiness_reports_a_queue_no_worker_takes_from_with_503(client, db):
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from background.outbox import requeue_stalled
+
+    requeue_stalled.enqueue()
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(minutes=10))
+
+    response = client.get("/readyz/")
+
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"database": "up", "cache": "up", "queue": "down"}

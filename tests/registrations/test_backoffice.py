@@ -478,6 +478,24 @@ def test_message_preview_then_send_one_email_per_recipient(
     assert entry.get_change_message() == "Message « Salle changée » mis en file pour 2 inscrits."
 
 
+def test_message_to_one_registrant_is_singular(admin_client, stop, workshops):
+    register(stop, workshops=[workshops[0]])
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+    data = {
+        "audience": f"workshop:{workshops[0].pk}",
+        "subject": "Salle",
+        "body": "B12",
+        "send": "1",
+    }
+    admin_client.cookies["django_language"] = "fr"
+
+    page = admin_client.post(url, data, follow=True)
+
+    assert "Message « Salle » mis en file pour 1 inscrit." in text_of(page)
+    entry = LogEntry.objects.get(object_id=str(stop.pk), content_type__model="stop")
+    assert entry.get_change_message() == "Message « Salle » mis en file pour 1 inscrit."
+
+
 @pytest.mark.parametrize(
     ("audience", "expected"),
     [

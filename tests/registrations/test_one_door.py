@@ -95,7 +95,7 @@ def test_delegation_erases_a_registration_and_the_first_waiting_is_promoted(
     dashboard = text_of(
         delegation_client.get(reverse("admin:events_stop_dashboard", args=[stop.pk]))
     )
-    assert "0 places restantes" in dashboard
+    assert "0 place restante" in dashboard
     assert "compteurs" not in dashboard  # no drift alert
 
 

@@ -176,7 +176,7 @@ def test_slots_list_upcoming_first_and_past_apart(signed_in, clement):
     assert "Jeudi 7 décembre 2023" in past
     assert "Table ronde" in upcoming
     assert "Votre rôle Intervenant·e" in upcoming
-    assert "Julie Morand (intervenant·e), SynBird" in upcoming
+    assert "Julie Morand – intervenant·e, SynBird" in upcoming
     assert "1 confirmé sur 40 places" in upcoming
     assert "Présentiel uniquement" in upcoming
     assert "Léon Blum" in upcoming
@@ -354,7 +354,7 @@ def test_organisers_send_the_link_from_the_admin(admin_client, clement, deliver_
     logged = LogEntry.objects.filter(object_id=str(clement.pk)).values_list(
         "change_message", flat=True
     )
-    assert list(logged) == ["Lien de connexion à l’espace intervenant envoyé."] * 2
+    assert list(logged) == ["Invitation à l’espace intervenant envoyée."] * 2
 
 
 # --- Archived programmes stay as printed --------------------------------------------------

@@ -1,0 +1,164 @@
+"""The back-office in correct French: elision, gender, plurals, and a history in French."""
+
+import json
+import re
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from events.models import Contact, Partner, Session, Stop, Tour
+from registrations import services
+from registrations.models import Registration
+from speakers.models import SessionSpeaker, Speaker
+from tests.admin_forms import stop_change_data
+from tests.factories import registration_details
+
+MODELS = [Tour, Stop, Session, Contact, Partner, Speaker, SessionSpeaker, Registration]
+
+# What Django's generic French sentences make of our models' names.
+FORBIDDEN = [
+    "de inscription",
+    "de intervenant",
+    "de intervention",
+    "de étape",
+    "de introduction",
+    "de adresse",
+    "Ajout de ",
+    "Modification de tournée",
+    "Modification de session",
+    "étapes sélectionnés",
+    "inscriptions sélectionnés",
+    "interventions sélectionnés",
+    "sessions sélectionnés",
+    "tournées sélectionnés",
+    "Ajouter un objet",
+    "Add another",
+    "Sélectionnez l’objet",
+    "1 places",
+    "1 arrivé·es",
+    "))",
+    "Venue address",
+    "Introduction et",
+]
+
+
+@pytest.fixture
+def french_admin(admin_client):
+    admin_client.cookies["django_language"] = "fr"
+    return admin_client
+
+
+@pytest.fixture
+def day(demo_stop):
+    """The upcoming demo day with one registration, so every list and form has a row."""
+    from demo.data import DEMO_COPY_SLUG
+
+    stop = Stop.objects.get(slug=DEMO_COPY_SLUG)
+    workshop = stop.sessions.workshops().order_by("pk").first()
+    registration, _ = services.register(
+        stop=stop, workshops=[workshop], **registration_details(organisation="Ville de Sète")
+    )
+    return {"stop": stop, "workshop": workshop, "registration": registration}
+
+
+def visible_text(response):
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def assert_correct_french(response, where):
+    assert response.status_code == 200, where
+    text = visible_text(response)
+    found = [phrase for phrase in FORBIDDEN if phrase in text]
+    assert found == [], f"{where}: {found}"
+    # The inline formsets' "add another" label is in a data attribute, not in the text.
+    assert "Ajouter un objet" not in response.content.decode(), where
+
+
+def admin_url(model, view, *args):
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_admin_page_of_a_model_reads_as_correct_french(french_admin, day, model):
+    obj = model.objects.order_by("pk").first()
+    for url in [
+        admin_url(model, "changelist"),
+        admin_url(model, "add"),
+        admin_url(model, "change", obj.pk),
+        admin_url(model, "history", obj.pk),
+        admin_url(model, "delete", obj.pk),
+    ]:
+        assert_correct_french(french_admin.get(url), url)
+
+
+def test_titles_buttons_and_actions_agree_in_gender_and_elide(french_admin, day):
+    registration = day["registration"]
+
+    change = visible_text(french_admin.get(admin_url(Registration, "change", registration.pk)))
+    add_speaker = visible_text(french_admin.get(admin_url(Speaker, "add")))
+    stops = french_admin.get(admin_url(Stop, "changelist")).content.decode()
+    session = french_admin.get(admin_url(Session, "change", day["workshop"].pk)).content.decode()
+
+    assert "Modification de l’inscription" in change
+    assert "Ajout d’un intervenant" in add_speaker
+    assert "Supprimer les étapes sélectionnées" in stops
+    assert "Ajouter une étape" in stops
+    assert "Ajouter un intervenant" in session  # the line-up inline's "add another"
+
+
+def test_the_custom_pages_read_as_correct_french(french_admin, day):
+    stop = day["stop"]
+    for name, args in [
+        ("admin:index", []),
+        ("admin:events_stop_dashboard", [stop.pk]),
+        ("admin:events_stop_check_in", [stop.pk]),
+        ("admin:events_stop_message", [stop.pk]),
+        ("admin:events_stop_badges", [stop.pk]),
+        ("admin:events_stop_attendance", [stop.pk, day["workshop"].pk]),
+    ]:
+        url = reverse(name, args=args)
+        assert_correct_french(french_admin.get(url), url)
+
+
+def test_one_place_taken_is_singular(french_admin, day):
+    session = day["workshop"]
+    url = admin_url(Session, "change", session.pk)
+    form = french_admin.get(url).context["adminform"].form
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    for name in ("starts_at", "ends_at"):
+        local = getattr(session, name).astimezone()
+        data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%d/%m/%Y"), local.strftime("%H:%M")
+    data.update({"capacity": "0", "session_speakers-TOTAL_FORMS": "0"})
+    data["session_speakers-INITIAL_FORMS"] = "0"
+
+    response = french_admin.post(url, data)
+
+    assert "1 place est déjà réservée : le nombre de places ne peut pas être" in visible_text(
+        response
+    )
+    session.refresh_from_db()
+    assert session.capacity != 0
+
+
+def test_history_names_only_the_field_changed_in_french(french_admin, day):
+    stop = day["stop"]
+    # A browser sends text areas with Windows line ends: untouched texts are not "changed".
+    stop.intro = "Première ligne.\nDeuxième ligne."
+    stop.save()
+    data = stop_change_data(french_admin, stop, venue_address="1 place de la Comédie")
+    data["intro"] = data["intro"].replace("\n", "\r\n")
+    data["partners"] = [str(pk) for pk in stop.partners.values_list("pk", flat=True)]
+
+    response = french_admin.post(admin_url(Stop, "change", stop.pk), data)
+
+    assert response.status_code == 302
+    entry = LogEntry.objects.filter(object_id=str(stop.pk)).latest("pk")
+    assert json.loads(entry.change_message) == [{"changed": {"fields": ["venue address"]}}]
+    history = visible_text(french_admin.get(admin_url(Stop, "history", stop.pk)))
+    assert "Champ modifié : adresse du lieu." in history
+    assert "introduction" not in history.lower()
+    assert "Venue address" not in history
