@@ -37,6 +37,11 @@ def server_env(cache_url=None):
         "STATIC_ROOT": str(static_root),
         "EMAIL_URL": "consolemail://",
         "LOG_LEVEL": "WARNING",
+        # The load generator speaks plain http on the loopback: no https redirect, and
+        # cookies (CSRF) that travel without TLS.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
     }
 
 
