@@ -284,5 +284,6 @@ SCHEDULED_TASKS = [
     ("purge", "15 3 * * *", "registrations.tasks.purge_old_registrations"),
     ("reminders", "0 9 * * *", "registrations.tasks.send_reminders"),
     ("certificates", "30 9 * * *", "registrations.tasks.send_certificates"),
+    ("surveys", "45 9 * * *", "registrations.tasks.send_surveys"),
     ("outbox-sweep", "*/10 * * * *", "background.outbox.requeue_stalled"),
 ]

@@ -30,6 +30,12 @@ def send_certificates():
 
 
 @task()
+def send_surveys():
+    """Scheduled daily: the survey of the days just over, each attendee once; how many."""
+    return services.send_due_surveys()
+
+
+@task()
 def send_fresh_links(email):
     """The "send me a link" form: the address is looked up here, never in the request."""
     today = timezone.localdate()

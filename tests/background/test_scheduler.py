@@ -95,5 +95,6 @@ def test_every_scheduled_job_is_a_task():
         "purge",
         "reminders",
         "certificates",
+        "surveys",
         "outbox-sweep",
     }

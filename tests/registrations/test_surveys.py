@@ -404,3 +404,17 @@ def test_comments_export_needs_the_permission(client, answered_day):
 )
 def test_neutralise_cell(value, expected):
     assert neutralise_cell(value) == expected
+
+
+def test_the_daily_survey_job_is_a_scheduled_task_that_mails_each_attendee(
+    day, sessions, run_tasks
+):
+    from registrations.tasks import send_surveys
+
+    person = attendee(day, sessions["workshop_a"], first_name="Alice")
+
+    send_surveys.enqueue()
+    run_tasks()  # the job, then the e-mail it queued
+
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert "Bonjour Alice," in mail.outbox[0].body
