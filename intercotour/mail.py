@@ -1,19 +1,14 @@
-"""E-mail delivery: French, plain text and HTML, rendered from a template trio.
+"""E-mails in French, plain text and HTML, rendered from a template trio.
 
 ``templated_email(prefix, context, to=...)`` renders ``<prefix>_subject.txt``,
-``<prefix>.txt`` and ``<prefix>.html`` in the site's language; ``deliver()`` sends a message
-and logs a mail server failure instead of raising, so that a saved change is never turned
-into an error page.
+``<prefix>.txt`` and ``<prefix>.html`` in the site's language. Sending is the outbox's job
+(``background.outbox``): a task, retried when the mail server fails, never in a request.
 """
-
-import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
-
-logger = logging.getLogger(__name__)
 
 
 def templated_email(prefix, context, *, to, attachments=()):
@@ -30,15 +25,3 @@ def templated_email(prefix, context, *, to, attachments=()):
     for attachment in attachments:  # (filename, content, mimetype), or a MIME part (inline image)
         message.attach(*attachment) if isinstance(attachment, tuple) else message.attach(attachment)
     return message
-
-
-def deliver(message):
-    """Send; a mail server failure is logged, never shown to someone whose change is saved.
-
-    Returns whether the message left.
-    """
-    try:
-        return bool(message.send())
-    except Exception:
-        logger.exception("E-mail to %s could not be sent: %s", message.to, message.subject)
-        return False

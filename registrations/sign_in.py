@@ -12,8 +12,10 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django_tasks import task
 
-from intercotour.mail import deliver, templated_email
+from background.outbox import NothingToSend, queue_email
+from intercotour.mail import templated_email
 
 from .models import AttendeeSignIn, Registration, new_management_key
 
@@ -33,23 +35,39 @@ def make_token(sign_in):
     return signing.dumps([sign_in.pk, sign_in.sign_in_nonce], salt=SALT)
 
 
-@transaction.atomic
 def send_sign_in_link(*, email):
-    """E-mail a sign-in link if ``email`` has registrations; says nothing either way."""
-    email = email.strip().lower()
+    """E-mail a sign-in link if ``email`` has registrations; says nothing either way.
+
+    The request only enqueues the lookup, as for the speakers' link: a known and an unknown
+    address cost the same, and the e-mail leaves through the outbox (retried, never twice).
+    """
+    send_sign_in_link_task.enqueue(email.strip().lower())
+
+
+@task()
+def send_sign_in_link_task(email):
+    """Look the address up; one with registrations gets a sign-in link through the outbox."""
     if not Registration.objects.filter(email__iexact=email).exists():
-        return
-    sign_in, _created = AttendeeSignIn.objects.get_or_create(email=email)
-    sign_in_id = sign_in.pk
-    transaction.on_commit(lambda: deliver_sign_in_link(sign_in_id))
+        return False
+    with transaction.atomic():
+        sign_in, _created = AttendeeSignIn.objects.get_or_create(email=email)
+        queue_email(
+            kind="tour_sign_in",
+            to=sign_in.email,
+            renderer="registrations.sign_in.render_sign_in_link",
+            params={"sign_in": sign_in.pk},
+        )
+    return True
 
 
-def deliver_sign_in_link(sign_in_id):
-    """The e-mail with the one-time link to "Mon parcours" (the link is made when it leaves)."""
-    sign_in = AttendeeSignIn.objects.get(pk=sign_in_id)
+def render_sign_in_link(delivery):
+    """Signed when sent, so that a queue that waited does not eat the link's 15 minutes."""
+    sign_in = AttendeeSignIn.objects.filter(pk=delivery.params["sign_in"]).first()
+    if sign_in is None:
+        raise NothingToSend("The address no longer has registrations.")
     url = reverse("registrations:tour_sign_in", args=[make_token(sign_in)])
     context = {"url": settings.SITE_URL + url, "minutes": LINK_MAX_AGE // 60}
-    deliver(templated_email("registrations/emails/sign_in", context, to=[sign_in.email]))
+    return templated_email("registrations/emails/sign_in", context, to=[delivery.recipient])
 
 
 def check_token(token, *, lock=False):

@@ -63,8 +63,8 @@ def link_from_outbox():
 
 
 @pytest.fixture
-def signed_in(client, tour_of_camille, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def signed_in(client, tour_of_camille, deliver_emails):
+    with deliver_emails():
         client.post(HOME, {"email": "Camille.Durand@Example.org"})
     client.post(link_from_outbox())
     return client
@@ -74,9 +74,9 @@ def signed_in(client, tour_of_camille, django_capture_on_commit_callbacks):
 
 
 def test_known_email_receives_a_one_time_link_and_unknown_the_same_answer(
-    client, tour_of_camille, django_capture_on_commit_callbacks
+    client, tour_of_camille, deliver_emails
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         known = client.post(HOME, {"email": "Camille.Durand@Example.org"})
         unknown = client.post(HOME, {"email": "nobody@example.org"})
 
@@ -93,9 +93,9 @@ def test_known_email_receives_a_one_time_link_and_unknown_the_same_answer(
 
 
 def test_the_link_opens_a_confirmation_page_first_then_works_once(
-    client, tour_of_camille, django_capture_on_commit_callbacks
+    client, tour_of_camille, deliver_emails
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         client.post(HOME, {"email": EMAIL})
     link = link_from_outbox()
 
@@ -150,9 +150,9 @@ def test_a_bad_email_is_refused_in_french(client, db):
 
 
 def test_a_bot_filling_the_honeypot_gets_the_same_answer_and_no_link(
-    client, tour_of_camille, django_capture_on_commit_callbacks
+    client, tour_of_camille, deliver_emails
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         bot = client.post(HOME, {"email": EMAIL, "website": "http://spam.example"})
 
     assert "Consultez votre messagerie" in text_of(bot)
@@ -161,13 +161,13 @@ def test_a_bot_filling_the_honeypot_gets_the_same_answer_and_no_link(
 
 
 def test_sign_in_requests_are_rate_limited_in_french(
-    client, tour_of_camille, settings, django_capture_on_commit_callbacks
+    client, tour_of_camille, settings, deliver_emails
 ):
     settings.REGISTRATION_RATE_LIMIT = "2/m"
     for _ in range(2):
         client.post(HOME, {"email": "inconnu@example.org"})
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_emails():
         response = client.post(HOME, {"email": EMAIL})
 
     assert response.status_code == 429
