@@ -25,6 +25,8 @@ def purge_old_registrations(*, today=None):
     old = Registration.objects.filter(stop__date__lt=cutoff)
     traces.forget(old)  # their admin history lines and sessions go too
     EmailDelivery.objects.filter(stop__date__lt=cutoff).delete()  # they hold addresses too
+    # E-mails tied to no day (sign-in links, invitations) keep an address no longer either.
+    EmailDelivery.objects.filter(stop__isnull=True, created_at__date__lt=cutoff).delete()
     WorkshopBooking.objects.filter(registration__in=old).delete()
     count, _deleted = old.delete()
     # "Mon parcours" sign-in rows of addresses that no registration uses any more.

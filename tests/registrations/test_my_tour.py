@@ -316,3 +316,20 @@ def test_the_purge_forgets_sign_ins_of_addresses_without_registrations(tour_of_c
     services.purge_old_registrations()
 
     assert list(AttendeeSignIn.objects.values_list("email", flat=True)) == [EMAIL]
+
+
+def test_the_purge_forgets_sign_in_emails_older_than_the_retention(tour_of_camille, run_tasks):
+    from background.models import EmailDelivery
+
+    sign_in.send_sign_in_link(email=EMAIL)
+    run_tasks()
+    links = EmailDelivery.objects.filter(kind="tour_sign_in")
+    links.update(created_at=timezone.now() - datetime.timedelta(days=400))
+    sign_in.send_sign_in_link(email=EMAIL)
+    run_tasks()
+
+    services.purge_old_registrations()
+
+    recent = links.get()
+    assert (recent.recipient, recent.stop) == (EMAIL, None)
+    assert recent.created_at > timezone.now() - datetime.timedelta(days=1)
