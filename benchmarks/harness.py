@@ -77,7 +77,7 @@ def free_port():
 @contextlib.contextmanager
 def gunicorn(env, workers=None, threads=1):
     port = free_port()
-    workers = workers or (os.cpu_count() or 2) + 1
+    workers = workers or 2 * (os.cpu_count() or 2) + 1  # gunicorn's advice
     process = subprocess.Popen(
         [
             "gunicorn",

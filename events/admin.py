@@ -78,7 +78,9 @@ def _lock_and_check_seats(model, instance, capacity, message):
     if instance.pk is None:
         return capacity
     taken = (
-        model.objects.select_for_update().values_list("seats_taken", flat=True).get(pk=instance.pk)
+        model.objects.select_for_update(no_key=True)  # as the services' locks
+        .values_list("seats_taken", flat=True)
+        .get(pk=instance.pk)
     )
     if taken and (capacity is None or capacity < taken):
         raise forms.ValidationError(message % {"taken": taken})

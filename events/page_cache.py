@@ -10,8 +10,9 @@ visitor of one language. A page's cache key holds *version counters* kept in the
 Every key also holds the release identifier (``intercotour.release``): a deploy never serves
 HTML that links static files of the previous release. A bump makes new keys, so a cached page
 is never served stale and nothing is deleted by hand.
-Counters are bumped at once and again when the transaction commits: a page rendered from the
-old data in between lands under a key nobody asks for any more. A counter lost from the cache
+Content counters are bumped at once and again when the transaction commits: a page rendered
+from the old data in between lands under a key nobody asks for any more. Seat counters are
+bumped once, at the commit (``seats_changed``). A counter lost from the cache
 (eviction, restart) comes back as a fresh, never-used value. The counters must live in a cache
 shared by every process (Redis in production): a deploy check says so.
 
@@ -164,6 +165,24 @@ def cached_page(request, name, version, render):
     return _response(request, entry)
 
 
+def cached_html(name, version, render):
+    """The HTML ``render()`` returns for ``name`` at ``version`` in the current language.
+
+    For a page that is the same for everyone but for a few per-request values, rendered with
+    markers that the view fills in on each request (``registrations.form_page``).
+    """
+    if version is None:  # cache unreachable: render, keep nothing
+        return render()
+    key = f"html:{name}:{get_language()}:{version}"
+    html = _local.get(key) or _cached_entry(key)
+    if html is None:
+        html = render()
+        with contextlib.suppress(CacheUnavailable):
+            _cache_call("set", key, html, PAGE_CACHE_SECONDS)
+    _remember(key, html)
+    return html
+
+
 def _cached_entry(key):
     try:
         return _cache_call("get", key)
@@ -188,6 +207,13 @@ def stop_page_version(slug):
 
 
 def seats_changed(stop):
-    """For the registration services: a seat of ``stop`` was taken or freed."""
-    bump(f"seats:{stop.slug}")
-    bump(SEATS)  # for what shows the seats of several stops (the API's sessions)
+    """For the registration services: a seat of ``stop`` was taken or freed.
+
+    The counters are bumped once, when the transaction commits: a page rendered from the old
+    counts before then stays under the old key, and no reader of the new key can see counts
+    not yet committed. (Content edits bump twice, see ``bump``: a process that dies between
+    the commit and the bump must not leave a wrong programme cached for a day; a seat count
+    shown late is harmless, every booking checks the seats itself.)
+    """
+    for name in (f"seats:{stop.slug}", SEATS):  # SEATS: what shows several stops' seats
+        transaction.on_commit(lambda name=name: _bump(name))

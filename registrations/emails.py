@@ -57,7 +57,12 @@ def render(delivery):
     """The message of a registration e-mail (``params``: registration, template, calendar)."""
     registration = _registration(delivery.params["registration"])
     context = registration_context(registration)
-    attachments = [calendar_attachment(registration)] if delivery.params.get("calendar") else []
+    calendar = delivery.params.get("calendar")
+    if delivery.params["template"] == "received":
+        # As the ticket: from the place held when the e-mail is sent (the confirmation is
+        # queued before the registration's place is known, see ``services.register``).
+        calendar = registration.status == registration.Status.CONFIRMED
+    attachments = [calendar_attachment(registration)] if calendar else []
     ticket = _ticket_image(registration) if delivery.params["template"] == "received" else None
     if ticket:
         context["ticket_cid"] = ticket["Content-ID"].strip("<>")
@@ -98,12 +103,13 @@ def _ticket_image(registration):
 
 
 def send_registration_received(registration):
-    """Confirmation, or waiting-list notice, with the management link.
+    """Confirmation, or waiting-list notice, with the management link; with the calendar
+    and the ticket when the place is confirmed at the time of sending.
 
     Queued once by the transaction that creates the registration: no key lookup needed (a
     plain INSERT, the cheapest write on the hot path of a registration burst).
     """
-    _queue("received", registration, calendar=registration.status == registration.Status.CONFIRMED)
+    _queue("received", registration)
 
 
 def send_existing_registration(registration):

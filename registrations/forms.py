@@ -35,14 +35,18 @@ class UniqueIdsMixin:
         super().__init__(*args, **kwargs)
 
 
-def _workshop_label(workshop):
-    if workshop.seats_left:
-        seats = ngettext("%(n)s seat left", "%(n)s seats left", workshop.seats_left) % {
-            "n": workshop.seats_left
-        }
+def seats_left_text(seats_left):
+    """What a workshop's choice says of its seats: "(3 seats left)", "(full – waiting list)"."""
+    if seats_left:
+        seats = ngettext("%(n)s seat left", "%(n)s seats left", seats_left) % {"n": seats_left}
     else:
         seats = _("full – waiting list")
-    return f"{french_spacing(workshop.title)} ({seats})"
+    return f"({seats})"
+
+
+def _workshop_label(workshop, seat_marks=None):
+    seats = seat_marks(workshop) if seat_marks else seats_left_text(workshop.seats_left)
+    return f"{french_spacing(workshop.title)} {seats}"
 
 
 def slot_field_name(starts_at):
@@ -53,7 +57,9 @@ def slot_field_name(starts_at):
 class WorkshopChoiceMixin:
     """One radio group per time slot of parallel workshops: one workshop or none."""
 
-    def add_workshop_fields(self, workshops, chosen=()):
+    def add_workshop_fields(self, workshops, chosen=(), seat_marks=None):
+        """``seat_marks(workshop)``: what stands for the seats left in a choice's label,
+        filled in later (the cached blank form, ``registrations.form_page``)."""
         self.workshop_fields = []
         self._workshops = {w.pk: w for w in workshops}
         for slot in group_into_slots(workshops):
@@ -63,7 +69,7 @@ class WorkshopChoiceMixin:
                 label=_("Workshop from %(start)s to %(end)s")
                 % {"start": _time(slot.starts_at), "end": _time(slot.ends_at)},
                 choices=[("", _("No workshop"))]
-                + [(str(w.pk), _workshop_label(w)) for w in slot.sessions],
+                + [(str(w.pk), _workshop_label(w, seat_marks)) for w in slot.sessions],
                 required=False,
                 initial=initial,
                 widget=forms.RadioSelect,
@@ -155,7 +161,9 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         }
         widgets = {"category": forms.Select, "phone": TelInput}
 
-    def __init__(self, stop, *args, **kwargs):
+    def __init__(self, stop, *args, workshops=None, seat_marks=None, **kwargs):
+        """``workshops``: the stop's workshops, if already loaded; ``seat_marks``: see
+        ``add_workshop_fields``."""
         super().__init__(*args, **kwargs)
         self.stop = stop
         if stop.is_full:
@@ -169,8 +177,9 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         self.fields["category"].choices = [("", _("— choose —"))] + list(
             Registration.Category.choices
         )
-        workshops = list(stop.sessions.workshops().order_by("starts_at", "pk"))
-        self.add_workshop_fields(workshops)
+        if workshops is None:
+            workshops = stop.sessions.workshops().order_by("starts_at", "pk")
+        self.add_workshop_fields(list(workshops), seat_marks=seat_marks)
         autocomplete = {
             "first_name": "given-name",
             "last_name": "family-name",

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from . import privacy, services
-from .views import _open_link
+from .views import _open_link, received_cookie_name
 
 
 @never_cache
@@ -32,7 +32,10 @@ def erase(request, token):
     if request.method == "POST":
         stop = registration.stop
         services.erase_registration(registration=registration)
-        return render(request, "registrations/erased.html", {"stop": stop})
+        response = render(request, "registrations/erased.html", {"stop": stop})
+        # The thank-you page's cookie, if this browser registered: it names the address.
+        response.delete_cookie(received_cookie_name(), samesite="Lax")
+        return response
     if request.method != "GET":
         return redirect("registrations:manage", token=token)
     return render(

@@ -1,6 +1,10 @@
 """Registration form and self-service management at a signed link."""
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +15,7 @@ from events.models import Stop
 from events.page_cache import SITE, versions
 from intercotour.guards import form_guard
 
-from . import certificates, my_tour_views, selectors, services, tasks
+from . import certificates, form_page, my_tour_views, selectors, services, tasks
 from .calendars import registration_calendar
 from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
 from .my_tour import prefilled_details
@@ -33,7 +37,6 @@ def register(request, slug):
         return render(
             request, "registrations/closed.html", {"stop": stop, "window": window}, status=403
         )
-    status = 200
     if request.method == "POST":
         form = RegistrationForm(stop, request.POST)
         if form.is_valid():
@@ -45,49 +48,72 @@ def register(request, slug):
                 return _registration_received(
                     request, stop, form.cleaned_data["email"], registration if created else None
                 )
-        status = 400
-    else:
-        # Signed in to "Mon parcours": the details of their latest registration, read
-        # server-side from the session (never from the URL).
-        email = my_tour_views.signed_in_email(request)
-        form = RegistrationForm(stop, initial=prefilled_details(email) if email else None)
-    return render(
-        request,
-        "registrations/register.html",
-        {"stop": stop, "form": form, "prefilled": form.initial},
-        status=status,
-    )
+        return form_page.render_page(request, stop, form, status=400)
+    # Signed in to "Mon parcours": the details of their latest registration, read
+    # server-side from the session (never from the URL).
+    email = my_tour_views.signed_in_email(request)
+    if email:
+        form = RegistrationForm(stop, initial=prefilled_details(email))
+        return form_page.render_page(request, stop, form)
+    return form_page.blank_form_page(request, stop)
+
+
+# The thank-you page says where the confirmation went and, right after a registration, its
+# outcome. What it may say travels in a signed cookie of the registrant's own browser (not in
+# the URL, not in a server-side session): nothing personal is stored on the server for it.
+RECEIVED_SALT = "registrations.received"
+RECEIVED_SECONDS = 3600
+
+
+def received_cookie_name():
+    # Secure cookies get the __Host- prefix, as the session and CSRF cookies (settings).
+    return ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + "registration"
 
 
 def _registration_received(request, stop, email, created=None):
-    """Off to the thank-you page, with what it may say kept in the session (not the URL).
+    """Off to the thank-you page, with what it may say in a signed cookie.
 
     ``created``: the registration this request has just made. Only then does the page tell
     its outcome; an address already registered (or a bot's) gets the page that says "see the
     e-mail", which tells nothing of the existing registration to whoever typed the address.
     """
-    request.session["registration_email"] = email
-    if created is None:
-        request.session.pop("registration_id", None)
-    else:
-        request.session["registration_id"] = created.pk
-    return redirect("registrations:received", slug=stop.slug)
+    response = redirect("registrations:received", slug=stop.slug)
+    response.set_signed_cookie(
+        received_cookie_name(),
+        json.dumps({"email": email, "registration": created.pk if created else None}),
+        salt=RECEIVED_SALT,
+        max_age=RECEIVED_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _received_details(request):
+    """The e-mail and the registration id the cookie holds; ("", None) if it was forged."""
+    try:
+        value = request.get_signed_cookie(
+            received_cookie_name(), salt=RECEIVED_SALT, max_age=RECEIVED_SECONDS
+        )
+        details = json.loads(value)
+    except (KeyError, signing.BadSignature, ValueError):
+        return "", None
+    if not isinstance(details, dict):
+        return "", None
+    email, registration_id = details.get("email"), details.get("registration")
+    if not isinstance(registration_id, int) or isinstance(registration_id, bool):
+        registration_id = None
+    return (email if isinstance(email, str) else ""), registration_id
 
 
 @never_cache
 def received(request, slug):
     stop = get_object_or_404(Stop.objects.published(), slug=slug)
-    outcome = selectors.registration_outcome(
-        stop=stop, registration_id=request.session.get("registration_id")
-    )
+    email, registration_id = _received_details(request)
+    outcome = selectors.registration_outcome(stop=stop, registration_id=registration_id)
     return render(
-        request,
-        "registrations/received.html",
-        {
-            "stop": stop,
-            "email": request.session.get("registration_email", ""),
-            "outcome": outcome,
-        },
+        request, "registrations/received.html", {"stop": stop, "email": email, "outcome": outcome}
     )
 
 

@@ -40,7 +40,12 @@ def cache_down():
 
 @pytest.mark.parametrize(
     ("url", "expected"),
-    [("/", "Sète"), ("/etape-sans-cache/", "Lamarr"), ("/intervenants/", "LAMARR")],
+    [
+        ("/", "Sète"),
+        ("/etape-sans-cache/", "Lamarr"),
+        ("/intervenants/", "LAMARR"),
+        ("/etape-sans-cache/inscription/", "Sète"),
+    ],
 )
 def test_public_pages_are_rendered_without_the_cache(
     client, stop, cache_down, url, expected, caplog
@@ -58,7 +63,7 @@ def test_public_pages_are_rendered_without_the_cache(
 
 
 def test_registration_works_without_the_cache_and_the_rate_limit_fails_open(
-    client, stop, cache_down, caplog
+    client, stop, cache_down, caplog, django_capture_on_commit_callbacks
 ):
     workshop = WorkshopFactory(stop=stop, capacity=5)
     slot = f"workshop_{int(workshop.starts_at.timestamp())}"
@@ -74,7 +79,7 @@ def test_registration_works_without_the_cache_and_the_rate_limit_fails_open(
         "website": "",
     }
 
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
         response = client.post("/etape-sans-cache/inscription/", data, follow=True)
 
     assert response.status_code == 200

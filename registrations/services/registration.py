@@ -1,6 +1,6 @@
 """Registering, and the changes a registrant (or an organiser for them) makes afterwards."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +14,30 @@ Status = Registration.Status
 CHANGES_CLOSED = _("Registration is closed: changes are no longer possible.")
 
 
+def register(**details):
+    """Register ``email`` to ``stop``; returns ``(registration, created)``.
+
+    Registering again with the same e-mail (any case) creates nothing: the existing
+    registration's holder is sent their management link, and ``created`` is False.
+    ``by_organiser``: a registration taken by phone, accepted until the day is over.
+    Arguments: ``stop``, the registrant's details, ``mode``, ``workshops``,
+    ``accept_waiting_list``, ``by_organiser``, ``now`` (see ``_register``).
+    """
+    try:
+        return _register(**details)
+    except IntegrityError as error:
+        if EMAIL_CONSTRAINT not in str(error):
+            raise
+        # The same address was registering at the same instant, and committed first: it is
+        # now an existing registration, and this request gets the answer for one.
+        return _register(**details)
+
+
+EMAIL_CONSTRAINT = "registration_one_per_email_per_stop"
+
+
 @transaction.atomic
-def register(
+def _register(
     *,
     stop,
     first_name,
@@ -37,15 +59,13 @@ def register(
     by_organiser=False,
     now=None,
 ):
-    """Register ``email`` to ``stop``; returns ``(registration, created)``.
-
-    Registering again with the same e-mail (any case) creates nothing: the existing
-    registration's holder is sent their management link, and ``created`` is False.
-    ``by_organiser``: a registration taken by phone, accepted until the day is over.
+    """The registration's own rows are written first; then the stop's row is locked (every
+    registration of the stop queues there) for the seats only: a place for the day or the
+    waiting list, then the workshop seats. The e-mail's calendar and ticket follow the place
+    held when it is sent (``emails.render``), so the e-mail is queued before the lock too.
     """
     now = now or timezone.now()
-    stop = seats.lock_stop(stop)
-    seats.check_open(stop, now, by_organiser=by_organiser)
+    seats.check_open(stop, now, by_organiser=by_organiser)  # early; again under the lock
     existing = Registration.objects.active().filter(stop=stop, email__iexact=email).first()
     if existing is not None:
         if by_organiser:
@@ -53,12 +73,8 @@ def register(
         emails.send_existing_registration(existing)
         return existing, False
     workshops = seats.check_workshops(stop, mode, workshops)
-
-    status, waiting_since = Status.CONFIRMED, None
-    if mode == Mode.IN_PERSON and stop.seats_taken >= stop.capacity:
-        if not accept_waiting_list:
-            raise StopFull()
-        status, waiting_since = Status.WAITING, now
+    # Confirmed for now; whether it waits is known under the stop's lock. Nobody sees it
+    # before the commit.
     registration = Registration.objects.create(
         stop=stop,
         first_name=first_name,
@@ -69,8 +85,7 @@ def register(
         category=category,
         phone=phone,
         mode=mode,
-        status=status,
-        waiting_since=waiting_since,
+        status=Status.CONFIRMED,
         lunch=lunch,
         dietary_requirements=dietary_requirements if lunch else "",
         reduced_mobility=reduced_mobility,
@@ -78,10 +93,20 @@ def register(
         access_needs=access_needs,
         wants_news=wants_news,
     )
-    if registration.holds_in_person_place:
-        seats.take_stop_place(stop)
-    seats.book_workshops(registration, workshops, accept_waiting_list=accept_waiting_list, now=now)
     emails.send_registration_received(registration)
+
+    stop = seats.lock_stop(stop)
+    registration.stop = stop
+    seats.check_open(stop, now, by_organiser=by_organiser)
+    if mode == Mode.IN_PERSON:
+        if stop.seats_taken < stop.capacity:
+            seats.take_stop_place(stop)
+        elif accept_waiting_list:
+            registration.status, registration.waiting_since = Status.WAITING, now
+            registration.save(update_fields=["status", "waiting_since"])
+        else:
+            raise StopFull()
+    seats.book_workshops(registration, workshops, accept_waiting_list=accept_waiting_list, now=now)
     seats.seats_changed(stop)
     return registration, True
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -23,7 +24,7 @@ def purge_old_registrations(*, today=None):
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=RETENTION_DAYS)
     old = Registration.objects.filter(stop__date__lt=cutoff)
-    traces.forget(old)  # their admin history lines and sessions go too
+    traces.forget(old)  # their admin history lines go too
     EmailDelivery.objects.filter(stop__date__lt=cutoff).delete()  # they hold addresses too
     # E-mails tied to no day (sign-in links, invitations) keep an address no longer either.
     EmailDelivery.objects.filter(stop__isnull=True, created_at__date__lt=cutoff).delete()
@@ -32,4 +33,6 @@ def purge_old_registrations(*, today=None):
     # "Mon parcours" sign-in rows of addresses that no registration uses any more.
     in_use = Registration.objects.exclude(email="").annotate(address=Lower("email"))
     AttendeeSignIn.objects.exclude(email__in=in_use.values("address")).delete()
+    # Expired sessions (organisers, "Mon parcours" sign-ins), as `clearsessions` does.
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return count

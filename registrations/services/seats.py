@@ -1,6 +1,6 @@
 """Seat bookkeeping shared by the registration services: locks, counters, waiting lists.
 
-Every service locks the stop's row first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
+Every service locks the stop's row first (``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL; SQLite
 serialises write transactions with ``BEGIN IMMEDIATE``), then the rows of the workshops
 concerned, always in that order so that two transactions never wait on each other. Seats are
 counted in ``Stop.seats_taken`` and ``Session.seats_taken``, which database check constraints
@@ -24,13 +24,20 @@ Mode = Registration.Mode
 Status = Registration.Status
 
 
-def _for_update(queryset):
+def _for_update(queryset, **options):
     """Row locks; a seam for the tests' negative control, which takes them away."""
-    return queryset.select_for_update()
+    return queryset.select_for_update(**options)
 
 
 def lock_stop(stop):
-    return _for_update(Stop.objects).get(pk=stop.pk)
+    """The stop's row, locked against every other service until the transaction ends.
+
+    ``FOR NO KEY UPDATE``: as strong between the services as ``FOR UPDATE``, but it lets
+    other transactions insert rows that point at the stop (a registration, an e-mail: their
+    foreign key takes a ``KEY SHARE`` lock), so a registration writes its own rows before it
+    queues for the stop, and holds the stop only for the seats.
+    """
+    return _for_update(Stop.objects, no_key=True).get(pk=stop.pk)
 
 
 def lock_registration(registration):
@@ -65,8 +72,11 @@ def check_workshops(stop, mode, workshops):
         raise InvalidWorkshopChoice(
             _("Workshops are held in person only: choose in-person attendance to take part.")
         )
-    if len({w.pk for w in workshops}) != len(workshops) or more_than_one_per_slot(
-        workshops, Session.objects.filter(stop=stop).workshops()
+    # One workshop cannot clash with itself: the stop's workshops (the time slots) are read
+    # only to check two or more.
+    if len({w.pk for w in workshops}) != len(workshops) or (
+        len(workshops) > 1
+        and more_than_one_per_slot(workshops, Session.objects.filter(stop=stop).workshops())
     ):
         raise InvalidWorkshopChoice(_("Choose at most one workshop per time slot."))
     return workshops

@@ -93,12 +93,13 @@ def test_an_edit_changes_every_validator_and_the_page(client):
     assert "Après" in response.content.decode()
 
 
-def test_a_seat_taken_changes_the_stop_page_validator(client):
+def test_a_seat_taken_changes_the_stop_page_validator(client, django_capture_on_commit_callbacks):
     stop = StopFactory()
     workshop = WorkshopFactory(stop=stop)
     etag = client.get(f"/{stop.slug}/")["ETag"]
 
-    services.register(stop=stop, **details(), workshops=[workshop])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(stop=stop, **details(), workshops=[workshop])
     response = client.get(f"/{stop.slug}/", headers={"If-None-Match": etag})
 
     assert response.status_code == 200

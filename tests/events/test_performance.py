@@ -226,13 +226,16 @@ def test_cache_follows_the_stop_contacts_and_partners(client, cached_stop):
     assert "Partenaire renommé" in page
 
 
-def test_cache_follows_a_booking_so_seats_left_stay_exact(client, cached_stop):
+def test_cache_follows_a_booking_so_seats_left_stay_exact(
+    client, cached_stop, django_capture_on_commit_callbacks
+):
     workshop = cached_stop.sessions.workshops().first()
     before = page_of(client, cached_stop)
 
     # What the registration services do: seats change, and the stop's seats counter moves.
-    Session.objects.filter(pk=workshop.pk).update(seats_taken=19)
-    seats_changed(cached_stop)
+    with django_capture_on_commit_callbacks(execute=True):  # bumped when it commits
+        Session.objects.filter(pk=workshop.pk).update(seats_taken=19)
+        seats_changed(cached_stop)
 
     assert "20 places restantes" in before
     assert "1 place restante" in page_of(client, cached_stop)
@@ -275,12 +278,17 @@ def test_unpublishing_a_cached_stop_removes_its_page(client, cached_stop):
     assert cached_stop.title not in text_of(response)
 
 
-def test_seat_counter_lost_from_the_cache_never_serves_a_stale_page(client, cached_stop):
+def test_seat_counter_lost_from_the_cache_never_serves_a_stale_page(
+    client, cached_stop, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
 
     cache.delete(f"version:seats:{cached_stop.slug}")
-    Session.objects.filter(pk=cached_stop.sessions.workshops().first().pk).update(seats_taken=20)
-    seats_changed(cached_stop)
+    with django_capture_on_commit_callbacks(execute=True):
+        Session.objects.filter(pk=cached_stop.sessions.workshops().first().pk).update(
+            seats_taken=20
+        )
+        seats_changed(cached_stop)
 
     assert "Complet – liste d’attente" in page_of(client, cached_stop)
 

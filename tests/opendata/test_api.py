@@ -42,13 +42,14 @@ def test_plenary_sessions_have_no_seats(client, demo_stop):
     assert [(s["seats"], s["seats_left"]) for s in data["results"]] == [(None, None)]
 
 
-def test_seats_left_follow_a_registration_at_once(client):
+def test_seats_left_follow_a_registration_at_once(client, django_capture_on_commit_callbacks):
     stop = StopFactory()
     workshop = WorkshopFactory(stop=stop, capacity=20)
     url = f"/api/v1/sessions?stop={stop.slug}"
     assert client.get(url).json()["results"][0]["seats_left"] == 20  # now cached
 
-    services.register(stop=stop, **registration_details(), workshops=[workshop])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(stop=stop, **registration_details(), workshops=[workshop])
 
     assert client.get(url).json()["results"][0]["seats_left"] == 19
 

@@ -177,3 +177,21 @@ def test_negative_control_without_locks_people_get_errors_instead_of_the_waiting
         assert result["confirmed"] == SEATS  # the constraint lets no more in
     else:
         assert result["confirmed"] <= SEATS
+
+
+def test_one_address_registering_many_times_at_once_gets_one_registration():
+    stop = StopFactory(capacity=SEATS)
+    workshop = WorkshopFactory(stop=stop, capacity=SEATS)
+    created = []
+
+    def register(index):
+        details = registration_details(email="Same@Example.org", workshops=[workshop])
+        created.append(services.register(stop=stop, **details)[1])
+
+    errors = run_together(10, register)
+
+    assert errors == []
+    assert sorted(created) == [False] * 9 + [True]
+    assert Registration.objects.filter(stop=stop).count() == 1
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 1
+    assert selectors.stops_seat_drift([stop]) == {}

@@ -1,11 +1,13 @@
 """The thank-you page after the registration form: what the person got, and nothing more."""
 
 import pytest
+from django.contrib.sessions.models import Session as DjangoSession
 from django.core import mail
+from django.http import HttpResponse
 from django.test import Client
 
 from events.models import Session, Stop
-from registrations import services
+from registrations import services, views
 from registrations.forms import slot_field_name
 from registrations.models import Registration
 from tests.factories import StopFactory, WorkshopFactory, registration_details
@@ -119,16 +121,54 @@ def test_thank_you_page_of_another_stop_shows_no_outcome(client, stop, workshops
     assert "confirmée" not in page
 
 
-@pytest.mark.parametrize("stored", ["1 OR 1=1", ["x"], 10**12, None])
-def test_tampered_or_stale_session_value_shows_the_generic_page(client, stop, stored):
-    session = client.session
-    session["registration_id"] = stored
-    session.save()
+def signed(value):
+    """A cookie value signed as the site signs it (with the server's key)."""
+    cookie = HttpResponse()
+    cookie.set_signed_cookie("registration", value, salt=views.RECEIVED_SALT)
+    return cookie.cookies["registration"].value
+
+
+def genuine(pk):
+    return signed(f'{{"email": "x@example.org", "registration": {pk}}}')
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        lambda pk: signed('{"email": "x@example.org", "registration": "1 OR 1=1"}'),
+        lambda pk: signed('{"email": ["x"], "registration": true}'),
+        lambda pk: signed(f'{{"email": "x@example.org", "registration": {pk * 10**12}}}'),
+        lambda pk: signed('["x"]'),
+        lambda pk: signed("not json"),
+        lambda pk: f'{{"email": "x@example.org", "registration": {pk}}}',  # not signed
+        lambda pk: genuine(pk)[:-2] + ("xx" if not genuine(pk).endswith("xx") else "yy"),
+        lambda pk: genuine(pk).replace(f": {pk}", f": {pk + 1}"),  # another registration
+    ],
+)
+def test_tampered_or_forged_cookie_shows_the_generic_page(client, stop, workshops, stored):
+    registration = services.register(stop=stop, **registration_details())[0]
+    services.register(stop=stop, **registration_details())
+    client.cookies["registration"] = genuine(registration.pk)
+    assert "confirmée" in text_of(client.get(f"/{stop.slug}/inscription/merci/"))  # control
+    client.cookies["registration"] = stored(registration.pk)
 
     response = client.get(f"/{stop.slug}/inscription/merci/")
 
     assert response.status_code == 200
-    assert "Merci, votre demande est bien reçue" in text_of(response)
+    page = text_of(response)
+    assert "Merci, votre demande est bien reçue" in page
+    assert "confirmée" not in page
+
+
+def test_the_outcome_is_kept_in_the_browser_not_on_the_server(client, stop, workshops, form_data):
+    response = client.post(f"/{stop.slug}/inscription/", form_data)
+
+    cookie = response.cookies["registration"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == views.RECEIVED_SECONDS
+    assert not DjangoSession.objects.exists()
+    assert form_data["email"] in text_of(client.get(f"/{stop.slug}/inscription/merci/"))
 
 
 def test_cancelled_registration_shows_no_outcome(client, stop, workshops, form_data):

@@ -1,0 +1,121 @@
+"""The blank registration form: rendered once, then filled in with each visitor's token and
+the current seat counts (``registrations.form_page``)."""
+
+import importlib
+import re
+
+import pytest
+from django.test import Client
+
+from events import page_cache
+from events.models import Session, Stop
+from registrations import form_page, services
+from registrations.models import Registration
+from tests.factories import WorkshopFactory, registration_details
+from tests.pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def url(stop):
+    return f"/{stop.slug}/inscription/"
+
+
+def token_of(response):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+
+
+def test_seat_counts_follow_each_registration(client, stop, workshops):
+    first = text_of(client.get(url(stop)))
+    services.register(stop=stop, **registration_details(workshops=[workshops[0]]))
+    second = text_of(client.get(url(stop)))
+
+    assert "3 places restantes en présentiel." in first
+    assert f"{workshops[0].title} (2 places restantes)" in first
+    assert "2 places restantes en présentiel." in second
+    assert f"{workshops[0].title} (1 place restante)" in second
+    assert f"{workshops[1].title} (2 places restantes)" in second
+
+
+def test_a_full_workshop_then_a_full_day_show_on_the_form(client, stop, workshops):
+    Session.objects.filter(pk=workshops[0].pk).update(seats_taken=2)
+    page = text_of(client.get(url(stop)))
+    Stop.objects.filter(pk=stop.pk).update(seats_taken=3)
+    full = client.get(url(stop))
+
+    assert f"{workshops[0].title} (complet – liste d’attente)" in page
+    assert "0 place restante en présentiel." in text_of(full)
+    assert "Toutes les places sur place sont prises" in text_of(full)
+    online = full.text.split('value="online"')[1].split(">")[0]
+    assert "checked" in online
+
+
+def test_an_edit_by_the_organisers_shows_at_once(client, stop, workshops):
+    client.get(url(stop))
+    workshops[1].title = "Atelier renommé"
+    workshops[1].save()
+    WorkshopFactory(stop=stop, capacity=4, title="Atelier ajouté")
+
+    page = text_of(client.get(url(stop)))
+
+    assert "Atelier renommé (2 places restantes)" in page
+    assert "Atelier ajouté (4 places restantes)" in page
+
+
+def test_text_that_looks_like_a_marker_is_shown_as_typed(client, stop):
+    WorkshopFactory(stop=stop, capacity=2, title="Atelier ⟦csrf⟧ ⟦places⟧ ⟦seats:1⟧")
+
+    page = text_of(client.get(url(stop)))
+
+    assert "Atelier ⟦csrf⟧ ⟦places⟧ ⟦seats:1⟧ (2 places restantes)" in page
+
+
+def test_each_visitor_gets_their_own_token_and_can_register_with_it(stop, workshops, form_data):
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = [visitor.get(url(stop)) for visitor in visitors]
+    tokens = [token_of(page) for page in pages]
+
+    assert tokens[0] != tokens[1]
+    for page in pages:
+        assert "csrftoken" in page.cookies
+        assert "no-store" in page["Cache-Control"]
+    response = visitors[1].post(url(stop), {**form_data, "csrfmiddlewaretoken": tokens[1]})
+    assert response.status_code == 302
+    assert Registration.objects.get().email == form_data["email"]
+
+
+def test_a_token_from_another_visitor_is_refused(stop, workshops, form_data):
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    tokens = [token_of(visitor.get(url(stop))) for visitor in visitors]
+
+    response = visitors[1].post(url(stop), {**form_data, "csrfmiddlewaretoken": tokens[0]})
+
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_a_form_rendered_by_one_server_process_is_filled_in_by_another(stop, workshops):
+    token_of(Client().get(url(stop)))  # rendered and stored in the shared cache
+    page_cache._local.clear()
+    importlib.reload(form_page)  # another process: its own module state
+
+    response = Client(enforce_csrf_checks=True).get(url(stop))
+
+    assert "⟦" not in response.text
+    assert re.fullmatch(r"[A-Za-z0-9]{64}", token_of(response))
+    assert "3 places restantes en présentiel." in text_of(response)
+
+
+@pytest.mark.parametrize("extra_workshops", [0, 12])
+def test_form_query_count_is_constant(
+    client, stop, workshops, extra_workshops, django_assert_num_queries
+):
+    for _ in range(extra_workshops):
+        WorkshopFactory(stop=stop, capacity=5)
+    client.get(url(stop))  # renders the blank form once
+
+    with django_assert_num_queries(2):  # the stop, the seat counters
+        response = client.get(url(stop))
+
+    assert response.status_code == 200
+    assert text_of(response).count("(2 places restantes)") == 3
