@@ -57,7 +57,10 @@ def _lookup(key, now):
     validator = _local.get(key)
     if not _still_valid(validator, now):
         validator = cache.get(key)
-    return validator if _still_valid(validator, now) else None
+        if not _still_valid(validator, now):
+            return None
+        _remember(key, validator)  # issued by another process: next time, no round trip
+    return validator
 
 
 def _issue(key, valid_until, now, known):

@@ -16,7 +16,8 @@ bumped once, at the commit (``seats_changed``). A counter lost from the cache
 (eviction, restart) comes back as a fresh, never-used value. The counters must live in a cache
 shared by every process (Redis in production): a deploy check says so.
 
-On a hit a page costs one round trip to the cache and no SQL query.
+On a hit a page costs no SQL query, and at most one round trip to the cache: the counters
+read are kept a second in the process (``VERSIONS_SECONDS``).
 
 **Cache down.** Every cache call here goes through ``_cache_call``: when the cache cannot be
 reached, pages are rendered from the database for every request (slower, never wrong, never an
@@ -84,11 +85,33 @@ def _catch_up():
         _unbumped.discard(name)
 
 
+# What ``versions`` read last, per process, for VERSIONS_SECONDS: a burst of requests for
+# the same pages costs one round trip to the cache a second per process, not one each. A
+# bump made by this process forgets them at once (its own edits show on its next page); an
+# edit made by another process shows here within VERSIONS_SECONDS, far within the minute a
+# browser or a CDN may already keep the page (``events.http_cache``).
+VERSIONS_SECONDS = 1.0
+_recent_versions = {}
+
+
 def versions(*names):
     """The release and the current values of the named counters, as one string for a key.
 
     None when the cache cannot be reached: the page is then rendered, not cached.
     """
+    recent = _recent_versions.get(names)
+    now = time.monotonic()
+    if recent is not None and recent[0] > now and not _unbumped:
+        counters = recent[1]
+    else:
+        counters = _read_versions(names)
+        if counters is None:
+            return None
+        _recent_versions[names] = (now + VERSIONS_SECONDS, counters)
+    return f"{release_id()}:{counters}"
+
+
+def _read_versions(names):
     keys = [_counter_key(name) for name in names]
     try:
         _catch_up()
@@ -99,7 +122,7 @@ def versions(*names):
                 found[key] = _cache_call("get", key)
     except CacheUnavailable:
         return None
-    return ":".join([release_id(), *(str(found[key]) for key in keys)])
+    return ":".join(str(found[key]) for key in keys)
 
 
 def _increment(name):
@@ -111,6 +134,7 @@ def _increment(name):
 
 
 def _bump(name):
+    _recent_versions.clear()
     try:
         _increment(name)
     except CacheUnavailable:

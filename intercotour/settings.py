@@ -116,6 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://intercotour")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's backend, reusing its Redis client objects (intercotour.cache says why).
+    CACHES["default"]["BACKEND"] = "intercotour.cache.RedisCache"
     # A cache that does not answer must cost little: pages are then rendered without it
     # (events.page_cache) and the rate limit fails open, instead of requests hanging.
     CACHES["default"].setdefault("OPTIONS", {}).update(

@@ -10,10 +10,12 @@ def _clear_cache():
 
     cache.clear()
     page_cache._local.clear()
+    page_cache._recent_versions.clear()
     http_cache._local.clear()
     yield
     cache.clear()
     page_cache._local.clear()
+    page_cache._recent_versions.clear()
     http_cache._local.clear()
 
 
