@@ -31,7 +31,7 @@ def _registration_decoy(request, slug):
 @never_cache
 @form_guard(group="registrations", decoy=_registration_decoy)
 def register(request, slug):
-    stop = get_object_or_404(Stop.objects.published().select_related("tour"), slug=slug)
+    stop = get_object_or_404(Stop.objects.published(), slug=slug)
     window = stop.registration_window()
     if window != "open":
         return render(

@@ -66,10 +66,16 @@ def _register(
     """
     now = now or timezone.now()
     seats.check_open(stop, now, by_organiser=by_organiser)  # early; again under the lock
-    existing = Registration.objects.active().filter(stop=stop, email__iexact=email).first()
+    existing = (
+        Registration.objects.active()
+        .filter(stop=stop, email__iexact=email)
+        .values_list("pk", flat=True)
+        .first()
+    )
     if existing is not None:
         if by_organiser:
             raise EmailTaken()
+        existing = Registration.objects.get(pk=existing)
         emails.send_existing_registration(existing)
         return existing, False
     workshops = seats.check_workshops(stop, mode, workshops)
@@ -95,8 +101,7 @@ def _register(
     )
     emails.send_registration_received(registration)
 
-    stop = seats.lock_stop(stop)
-    registration.stop = stop
+    stop = seats.lock_stop(stop, only=seats.SEAT_FIELDS)
     seats.check_open(stop, now, by_organiser=by_organiser)
     if mode == Mode.IN_PERSON:
         if stop.seats_taken < stop.capacity:

@@ -29,7 +29,21 @@ def _for_update(queryset, **options):
     return queryset.select_for_update(**options)
 
 
-def lock_stop(stop):
+# What the seat bookkeeping reads of a locked stop (``lock_stop(stop, only=SEAT_FIELDS)``):
+# its window, its places, its slug (the page counters).
+SEAT_FIELDS = (
+    "slug",
+    "status",
+    "date",
+    "end_time",
+    "capacity",
+    "seats_taken",
+    "registration_opens_at",
+    "registration_closes_at",
+)
+
+
+def lock_stop(stop, *, only=None):
     """The stop's row, locked against every other service until the transaction ends.
 
     ``FOR NO KEY UPDATE``: as strong between the services as ``FOR UPDATE``, but it lets
@@ -37,7 +51,8 @@ def lock_stop(stop):
     foreign key takes a ``KEY SHARE`` lock), so a registration writes its own rows before it
     queues for the stop, and holds the stop only for the seats.
     """
-    return _for_update(Stop.objects, no_key=True).get(pk=stop.pk)
+    rows = Stop.objects.only(*only) if only else Stop.objects
+    return _for_update(rows, no_key=True).get(pk=stop.pk)
 
 
 def lock_registration(registration):
@@ -94,7 +109,11 @@ def free_stop_place(stop):
 
 def book_workshops(registration, workshops, *, accept_waiting_list, now):
     """Seat the registration in each workshop, or put it on the workshop's waiting list."""
-    sessions = _for_update(Session.objects.filter(pk__in=[w.pk for w in workshops]).order_by("pk"))
+    sessions = _for_update(
+        Session.objects.filter(pk__in=[w.pk for w in workshops])
+        .only("capacity", "seats_taken")
+        .order_by("pk")
+    )
     for session in sessions:
         if registration.holds_in_person_place and session.seats_taken < session.capacity:
             WorkshopBooking.objects.create(

@@ -141,7 +141,7 @@ def without_row_locks(monkeypatch):
     monkeypatch.setattr(seats, "lock_stop", slow_unlocked_stop)
 
 
-def slow_unlocked_stop(stop):
+def slow_unlocked_stop(stop, **options):
     read = Stop.objects.get(pk=stop.pk)
     time.sleep(0.05)
     return read
