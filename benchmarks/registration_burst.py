@@ -78,6 +78,7 @@ def main():
     parser.add_argument("--clients", type=int, default=40)
     parser.add_argument("--attempts", type=int, default=400)
     parser.add_argument("--seats", type=int, default=20)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (2 × cores + 1)")
     args = parser.parse_args()
 
     env = server_env()
@@ -93,7 +94,7 @@ def main():
     slug, workshop_pk, slot = prepare(args.seats)
 
     latencies, statuses = [], []
-    with gunicorn(env) as base:
+    with gunicorn(env, workers=args.workers) as base:
         shares = [range(i, args.attempts, args.clients) for i in range(args.clients)]
         threads = [
             threading.Thread(
