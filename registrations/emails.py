@@ -59,8 +59,7 @@ def render(delivery):
     context = registration_context(registration)
     calendar = delivery.params.get("calendar")
     if delivery.params["template"] == "received":
-        # As the ticket: from the place held when the e-mail is sent (the confirmation is
-        # queued before the registration's place is known, see ``services.register``).
+        # As the ticket: from the place held when the e-mail is sent.
         calendar = registration.status == registration.Status.CONFIRMED
     attachments = [calendar_attachment(registration)] if calendar else []
     ticket = _ticket_image(registration) if delivery.params["template"] == "received" else None

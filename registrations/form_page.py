@@ -75,7 +75,9 @@ def _render_blank(request, stop):
 def blank_form_page(request, stop):
     """The registration form of ``stop``, empty, for ``request``."""
     html = cached_html(
-        f"register:{stop.slug}:{'full' if stop.is_full else 'open'}",
+        # The markers' part in the key: a page rendered with other markers (another secret
+        # key) is never filled in with these.
+        f"register:{stop.slug}:{'full' if stop.is_full else 'open'}:{_NONCE}",
         versions(SITE),
         lambda: _render_blank(request, stop),
     )

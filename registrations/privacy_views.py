@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from . import privacy, services
-from .views import _open_link, received_cookie_name
+from .views import _open_link, received_cookie_name, received_cookie_path
 
 
 @never_cache
@@ -34,7 +34,9 @@ def erase(request, token):
         services.erase_registration(registration=registration)
         response = render(request, "registrations/erased.html", {"stop": stop})
         # The thank-you page's cookie, if this browser registered: it names the address.
-        response.delete_cookie(received_cookie_name(), samesite="Lax")
+        response.delete_cookie(
+            received_cookie_name(), path=received_cookie_path(stop), samesite="Lax"
+        )
         return response
     if request.method != "GET":
         return redirect("registrations:manage", token=token)

@@ -1,12 +1,11 @@
 """Registration form and self-service management at a signed link."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -60,14 +59,19 @@ def register(request, slug):
 
 # The thank-you page says where the confirmation went and, right after a registration, its
 # outcome. What it may say travels in a signed cookie of the registrant's own browser (not in
-# the URL, not in a server-side session): nothing personal is stored on the server for it.
+# the URL, not in a server-side session): nothing is stored on the server for it. The cookie
+# goes to the stop's thank-you page only (its path), for an hour, never to scripts.
 RECEIVED_SALT = "registrations.received"
 RECEIVED_SECONDS = 3600
 
 
 def received_cookie_name():
-    # Secure cookies get the __Host- prefix, as the session and CSRF cookies (settings).
-    return ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + "registration"
+    # A secure cookie says so in its name (a plain-http page cannot set one that passes).
+    return ("__Secure-" if settings.SESSION_COOKIE_SECURE else "") + "registration"
+
+
+def received_cookie_path(stop):
+    return reverse("registrations:received", kwargs={"slug": stop.slug})
 
 
 def _registration_received(request, stop, email, created=None):
@@ -78,11 +82,15 @@ def _registration_received(request, stop, email, created=None):
     e-mail", which tells nothing of the existing registration to whoever typed the address.
     """
     response = redirect("registrations:received", slug=stop.slug)
-    response.set_signed_cookie(
+    response.set_cookie(
         received_cookie_name(),
-        json.dumps({"email": email, "registration": created.pk if created else None}),
-        salt=RECEIVED_SALT,
+        signing.dumps(
+            {"email": email, "registration": created.pk if created else None},
+            salt=RECEIVED_SALT,
+            compress=True,
+        ),
         max_age=RECEIVED_SECONDS,
+        path=received_cookie_path(stop),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
@@ -93,10 +101,9 @@ def _registration_received(request, stop, email, created=None):
 def _received_details(request):
     """The e-mail and the registration id the cookie holds; ("", None) if it was forged."""
     try:
-        value = request.get_signed_cookie(
-            received_cookie_name(), salt=RECEIVED_SALT, max_age=RECEIVED_SECONDS
+        details = signing.loads(
+            request.COOKIES[received_cookie_name()], salt=RECEIVED_SALT, max_age=RECEIVED_SECONDS
         )
-        details = json.loads(value)
     except (KeyError, signing.BadSignature, ValueError):
         return "", None
     if not isinstance(details, dict):

@@ -1,6 +1,6 @@
 """Registering, and the changes a registrant (or an organiser for them) makes afterwards."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,30 +14,8 @@ Status = Registration.Status
 CHANGES_CLOSED = _("Registration is closed: changes are no longer possible.")
 
 
-def register(**details):
-    """Register ``email`` to ``stop``; returns ``(registration, created)``.
-
-    Registering again with the same e-mail (any case) creates nothing: the existing
-    registration's holder is sent their management link, and ``created`` is False.
-    ``by_organiser``: a registration taken by phone, accepted until the day is over.
-    Arguments: ``stop``, the registrant's details, ``mode``, ``workshops``,
-    ``accept_waiting_list``, ``by_organiser``, ``now`` (see ``_register``).
-    """
-    try:
-        return _register(**details)
-    except IntegrityError as error:
-        if EMAIL_CONSTRAINT not in str(error):
-            raise
-        # The same address was registering at the same instant, and committed first: it is
-        # now an existing registration, and this request gets the answer for one.
-        return _register(**details)
-
-
-EMAIL_CONSTRAINT = "registration_one_per_email_per_stop"
-
-
 @transaction.atomic
-def _register(
+def register(
     *,
     stop,
     first_name,
@@ -59,13 +37,17 @@ def _register(
     by_organiser=False,
     now=None,
 ):
-    """The registration's own rows are written first; then the stop's row is locked (every
-    registration of the stop queues there) for the seats only: a place for the day or the
-    waiting list, then the workshop seats. The e-mail's calendar and ticket follow the place
-    held when it is sent (``emails.render``), so the e-mail is queued before the lock too.
+    """Register ``email`` to ``stop``; returns ``(registration, created)``.
+
+    Registering again with the same e-mail (any case) creates nothing: the existing
+    registration's holder is sent their management link, and ``created`` is False.
+    ``by_organiser``: a registration taken by phone, accepted until the day is over.
     """
     now = now or timezone.now()
-    seats.check_open(stop, now, by_organiser=by_organiser)  # early; again under the lock
+    # The stop's row first, as every service: two registrations of one address, or a
+    # registration and an organiser's change of address, never cross.
+    locked = seats.lock_stop(stop, only=seats.SEAT_FIELDS)
+    seats.check_open(locked, now, by_organiser=by_organiser)
     existing = (
         Registration.objects.active()
         .filter(stop=stop, email__iexact=email)
@@ -79,8 +61,12 @@ def _register(
         emails.send_existing_registration(existing)
         return existing, False
     workshops = seats.check_workshops(stop, mode, workshops)
-    # Confirmed for now; whether it waits is known under the stop's lock. Nobody sees it
-    # before the commit.
+
+    status, waiting_since = Status.CONFIRMED, None
+    if mode == Mode.IN_PERSON and locked.seats_taken >= locked.capacity:
+        if not accept_waiting_list:
+            raise StopFull()
+        status, waiting_since = Status.WAITING, now
     registration = Registration.objects.create(
         stop=stop,
         first_name=first_name,
@@ -91,7 +77,8 @@ def _register(
         category=category,
         phone=phone,
         mode=mode,
-        status=Status.CONFIRMED,
+        status=status,
+        waiting_since=waiting_since,
         lunch=lunch,
         dietary_requirements=dietary_requirements if lunch else "",
         reduced_mobility=reduced_mobility,
@@ -99,20 +86,11 @@ def _register(
         access_needs=access_needs,
         wants_news=wants_news,
     )
-    emails.send_registration_received(registration)
-
-    stop = seats.lock_stop(stop, only=seats.SEAT_FIELDS)
-    seats.check_open(stop, now, by_organiser=by_organiser)
-    if mode == Mode.IN_PERSON:
-        if stop.seats_taken < stop.capacity:
-            seats.take_stop_place(stop)
-        elif accept_waiting_list:
-            registration.status, registration.waiting_since = Status.WAITING, now
-            registration.save(update_fields=["status", "waiting_since"])
-        else:
-            raise StopFull()
+    if registration.holds_in_person_place:
+        seats.take_stop_place(locked)
     seats.book_workshops(registration, workshops, accept_waiting_list=accept_waiting_list, now=now)
-    seats.seats_changed(stop)
+    emails.send_registration_received(registration)
+    seats.seats_changed(locked)
     return registration, True
 
 

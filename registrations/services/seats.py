@@ -46,10 +46,10 @@ SEAT_FIELDS = (
 def lock_stop(stop, *, only=None):
     """The stop's row, locked against every other service until the transaction ends.
 
-    ``FOR NO KEY UPDATE``: as strong between the services as ``FOR UPDATE``, but it lets
-    other transactions insert rows that point at the stop (a registration, an e-mail: their
-    foreign key takes a ``KEY SHARE`` lock), so a registration writes its own rows before it
-    queues for the stop, and holds the stop only for the seats.
+    ``FOR NO KEY UPDATE``: as strong between the services as ``FOR UPDATE``, but it does not
+    hold up the foreign key checks of other transactions' rows that point at the stop (an
+    e-mail queued by a message to the stop's registrants, say), which take ``KEY SHARE``.
+    ``only``: the fields to read (``SEAT_FIELDS`` on the registration's hot path).
     """
     rows = Stop.objects.only(*only) if only else Stop.objects
     return _for_update(rows, no_key=True).get(pk=stop.pk)
@@ -111,7 +111,7 @@ def book_workshops(registration, workshops, *, accept_waiting_list, now):
     """Seat the registration in each workshop, or put it on the workshop's waiting list."""
     sessions = _for_update(
         Session.objects.filter(pk__in=[w.pk for w in workshops])
-        .only("capacity", "seats_taken")
+        .only("title", "capacity", "seats_taken")  # the title: WorkshopFull's message
         .order_by("pk")
     )
     for session in sessions:

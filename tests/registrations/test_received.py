@@ -2,8 +2,7 @@
 
 import pytest
 from django.contrib.sessions.models import Session as DjangoSession
-from django.core import mail
-from django.http import HttpResponse
+from django.core import mail, signing
 from django.test import Client
 
 from events.models import Session, Stop
@@ -123,31 +122,30 @@ def test_thank_you_page_of_another_stop_shows_no_outcome(client, stop, workshops
 
 def signed(value):
     """A cookie value signed as the site signs it (with the server's key)."""
-    cookie = HttpResponse()
-    cookie.set_signed_cookie("registration", value, salt=views.RECEIVED_SALT)
-    return cookie.cookies["registration"].value
+    return signing.dumps(value, salt=views.RECEIVED_SALT, compress=True)
 
 
 def genuine(pk):
-    return signed(f'{{"email": "x@example.org", "registration": {pk}}}')
+    return signed({"email": "x@example.org", "registration": pk})
 
 
 @pytest.mark.parametrize(
     "stored",
     [
-        lambda pk: signed('{"email": "x@example.org", "registration": "1 OR 1=1"}'),
-        lambda pk: signed('{"email": ["x"], "registration": true}'),
-        lambda pk: signed(f'{{"email": "x@example.org", "registration": {pk * 10**12}}}'),
-        lambda pk: signed('["x"]'),
-        lambda pk: signed("not json"),
+        lambda pk: signed({"email": "x@example.org", "registration": "1 OR 1=1"}),
+        lambda pk: signed({"email": ["x"], "registration": True}),
+        lambda pk: signed({"email": "x@example.org", "registration": pk * 10**12}),
+        lambda pk: signed(["x"]),
+        lambda pk: signed("not a dict"),
         lambda pk: f'{{"email": "x@example.org", "registration": {pk}}}',  # not signed
         lambda pk: genuine(pk)[:-2] + ("xx" if not genuine(pk).endswith("xx") else "yy"),
-        lambda pk: genuine(pk).replace(f": {pk}", f": {pk + 1}"),  # another registration
+        lambda pk: signing.dumps({"email": "x@example.org", "registration": pk}),  # other salt
+        lambda pk: genuine(pk + 1),  # signed, but another stop's registration
     ],
 )
 def test_tampered_or_forged_cookie_shows_the_generic_page(client, stop, workshops, stored):
     registration = services.register(stop=stop, **registration_details())[0]
-    services.register(stop=stop, **registration_details())
+    services.register(stop=StopFactory(), **registration_details())
     client.cookies["registration"] = genuine(registration.pk)
     assert "confirmée" in text_of(client.get(f"/{stop.slug}/inscription/merci/"))  # control
     client.cookies["registration"] = stored(registration.pk)
@@ -167,8 +165,19 @@ def test_the_outcome_is_kept_in_the_browser_not_on_the_server(client, stop, work
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert cookie["max-age"] == views.RECEIVED_SECONDS
+    assert cookie["path"] == f"/{stop.slug}/inscription/merci/"  # sent to that page only
     assert not DjangoSession.objects.exists()
     assert form_data["email"] in text_of(client.get(f"/{stop.slug}/inscription/merci/"))
+
+
+def test_over_https_the_cookie_is_secure_and_says_so(client, stop, workshops, form_data, settings):
+    settings.SESSION_COOKIE_SECURE = True
+
+    response = client.post(f"/{stop.slug}/inscription/", form_data, secure=True)
+
+    cookie = response.cookies["__Secure-registration"]
+    assert cookie["secure"]
+    assert "confirmée" in text_of(client.get(f"/{stop.slug}/inscription/merci/", secure=True))
 
 
 def test_cancelled_registration_shows_no_outcome(client, stop, workshops, form_data):
