@@ -4,7 +4,10 @@ A new release must never serve HTML cached by the previous one: that HTML links 
 (hashed names) the new release may no longer have. The identifier is, in order:
 
 1. ``RELEASE_ID`` from the environment (e.g. the git commit set by the deployment);
-2. a hash of the static files manifest written by ``collectstatic`` (production);
+2. a hash of the static files manifest written by ``collectstatic`` and of the contents of
+   the code, templates and translations (production: a deploy that changes only a template
+   or a form, not a static file, is a new release too; contents, not dates, so that every
+   machine running the same code agrees);
 3. a hash of the names, sizes and modification times of the code, templates and static files
    (development, where there is no manifest).
 """
@@ -24,8 +27,22 @@ def release_id():
         return settings.RELEASE_ID
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():
-        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]
+        digest = hashlib.sha256(manifest.read_bytes())
+        digest.update(code_digest(Path(settings.BASE_DIR)).encode())
+        return digest.hexdigest()[:12]
     return _source_fingerprint(Path(settings.BASE_DIR))
+
+
+def code_digest(base):
+    """A hash of the contents of the project's Python packages, templates and translations."""
+    digest = hashlib.sha256()
+    packages = sorted(path for path in base.iterdir() if (path / "__init__.py").is_file())
+    files = [file for package in packages for file in sorted(package.rglob("*.py"))]
+    files += sorted(base.glob("templates/**/*")) + sorted(base.glob("locale/**/*.mo"))
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _source_fingerprint(base):

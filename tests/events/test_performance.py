@@ -360,3 +360,22 @@ def test_release_id_comes_from_the_environment_then_the_static_manifest(settings
 
     assert len({from_manifest, after_new_static}) == 2
     assert from_environment == "git-4f2a9c1"
+
+
+def test_a_deploy_changing_only_a_template_or_the_code_is_a_new_release(tmp_path):
+    from intercotour.release import code_digest
+
+    (tmp_path / "app" / "services").mkdir(parents=True)
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "services" / "rules.py").write_text("SEATS = 20\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<p>Bonjour</p>")
+    first = code_digest(tmp_path)
+    (tmp_path / "templates" / "page.html").write_text("<p>Bonsoir</p>")
+    after_template = code_digest(tmp_path)
+    (tmp_path / "app" / "services" / "rules.py").write_text("SEATS = 30\n")
+    after_code = code_digest(tmp_path)
+    (tmp_path / "notes.py").write_text("not part of a package")
+
+    assert len({first, after_template, after_code}) == 3
+    assert code_digest(tmp_path) == after_code
