@@ -18,8 +18,6 @@ from pathlib import Path
 
 from django.conf import settings
 
-SOURCE_GLOBS = ("*/*.py", "templates/**/*", "static/**/*", "locale/**/*.mo")
-
 
 @functools.cache
 def release_id():
@@ -33,25 +31,28 @@ def release_id():
     return _source_fingerprint(Path(settings.BASE_DIR))
 
 
-def code_digest(base):
-    """A hash of the contents of the project's Python packages, templates and translations."""
-    digest = hashlib.sha256()
+def _source_files(base, *, static=False):
+    """The project's Python packages, templates and translations (and ``static`` files)."""
     packages = sorted(path for path in base.iterdir() if (path / "__init__.py").is_file())
     files = [file for package in packages for file in sorted(package.rglob("*.py"))]
     files += sorted(base.glob("templates/**/*")) + sorted(base.glob("locale/**/*.mo"))
-    for path in files:
-        if path.is_file():
-            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    if static:
+        files += sorted(base.glob("static/**/*"))
+    return [path for path in files if path.is_file()]
+
+
+def code_digest(base):
+    """A hash of the contents of the project's Python packages, templates and translations."""
+    digest = hashlib.sha256()
+    for path in _source_files(base):
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 def _source_fingerprint(base):
+    """Development: a hash of the source files' names, sizes and modification times."""
     digest = hashlib.sha256()
-    for pattern in SOURCE_GLOBS:
-        for path in sorted(base.glob(pattern)):
-            if path.is_file():
-                stat = path.stat()
-                digest.update(
-                    f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
-                )
+    for path in _source_files(base, static=True):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
