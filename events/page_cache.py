@@ -164,6 +164,24 @@ def _remember(key, entry):
             _local.popitem(last=False)
 
 
+def _kept(key, build, expired=None):
+    """The entry under ``key``: from this process's memory or the shared cache, else
+    ``build()`` (stored in both). ``expired(entry)``: an entry found but no longer to serve."""
+    entry = _local.get(key) or _cached_entry(key)
+    if entry is None or (expired is not None and expired(entry)):
+        entry = build()
+        with contextlib.suppress(CacheUnavailable):
+            _cache_call("set", key, entry, PAGE_CACHE_SECONDS)
+    _remember(key, entry)
+    return entry
+
+
+def _page_entry(render):
+    html, valid_until = render()
+    body = html.encode()
+    return (body, gzip.compress(body, compresslevel=6), valid_until)
+
+
 def cached_page(request, name, version, render):
     """The page ``name`` at ``version`` in the current language.
 
@@ -173,19 +191,14 @@ def cached_page(request, name, version, render):
     do); it holds no secret, so compression leaks nothing (BREACH).
     """
     if version is None:  # cache unreachable: render, keep nothing
-        html, _valid_until = render()
-        body = html.encode()
-        return _response(request, (body, gzip.compress(body, compresslevel=6), None))
-    key = f"page:{name}:{get_language()}:{version}"
+        body, compressed, _valid_until = _page_entry(render)
+        return _response(request, (body, compressed, None))
     now = timezone.now()
-    entry = _local.get(key) or _cached_entry(key)
-    if entry is None or (entry[2] is not None and entry[2] <= now):
-        html, valid_until = render()
-        body = html.encode()
-        entry = (body, gzip.compress(body, compresslevel=6), valid_until)
-        with contextlib.suppress(CacheUnavailable):
-            _cache_call("set", key, entry, PAGE_CACHE_SECONDS)
-    _remember(key, entry)
+    entry = _kept(
+        f"page:{name}:{get_language()}:{version}",
+        lambda: _page_entry(render),
+        expired=lambda entry: entry[2] is not None and entry[2] <= now,
+    )
     return _response(request, entry)
 
 
@@ -197,14 +210,7 @@ def cached_html(name, version, render):
     """
     if version is None:  # cache unreachable: render, keep nothing
         return render()
-    key = f"html:{name}:{get_language()}:{version}"
-    html = _local.get(key) or _cached_entry(key)
-    if html is None:
-        html = render()
-        with contextlib.suppress(CacheUnavailable):
-            _cache_call("set", key, html, PAGE_CACHE_SECONDS)
-    _remember(key, html)
-    return html
+    return _kept(f"html:{name}:{get_language()}:{version}", render)
 
 
 def _cached_entry(key):
