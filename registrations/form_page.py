@@ -41,35 +41,19 @@ def places_left_text(left):
     }
 
 
+def _render(request, stop, form, places_left, **extra):
+    context = {"stop": stop, "form": form, "prefilled": form.initial, "places_left": places_left}
+    return render_to_string("registrations/register.html", {**context, **extra}, request)
+
+
 def render_page(request, stop, form, *, status=200):
-    return HttpResponse(
-        render_to_string(
-            "registrations/register.html",
-            {
-                "stop": stop,
-                "form": form,
-                "prefilled": form.initial,
-                "places_left": places_left_text(stop.places_left),
-            },
-            request,
-        ),
-        status=status,
-    )
+    html = _render(request, stop, form, places_left_text(stop.places_left))
+    return HttpResponse(html, status=status)
 
 
 def _render_blank(request, stop):
     form = RegistrationForm(stop, seat_marks=lambda workshop: _mark(f"seats:{workshop.pk}"))
-    return render_to_string(
-        "registrations/register.html",
-        {
-            "stop": stop,
-            "form": form,
-            "prefilled": None,
-            "places_left": _mark("places"),
-            "csrf_token": _mark("csrf"),
-        },
-        request,
-    )
+    return _render(request, stop, form, _mark("places"), csrf_token=_mark("csrf"))
 
 
 def blank_form_page(request, stop):
@@ -82,7 +66,7 @@ def blank_form_page(request, stop):
         lambda: _render_blank(request, stop),
     )
     seats = {}
-    if f"⟦{_NONCE}:seats:" in html:
+    if f"⟦{_NONCE}:seats:" in html:  # a workshop's marker
         seats = {
             session.pk: session.seats_left
             for session in Session.objects.filter(stop=stop)

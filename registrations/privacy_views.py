@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from . import privacy, services
-from .views import _open_link, received_cookie_name, received_cookie_path
+from .views import _open_link, forget_received
 
 
 @never_cache
@@ -33,10 +33,7 @@ def erase(request, token):
         stop = registration.stop
         services.erase_registration(registration=registration)
         response = render(request, "registrations/erased.html", {"stop": stop})
-        # The thank-you page's cookie, if this browser registered: it names the address.
-        response.delete_cookie(
-            received_cookie_name(), path=received_cookie_path(stop), samesite="Lax"
-        )
+        forget_received(response, stop)  # if this browser registered
         return response
     if request.method != "GET":
         return redirect("registrations:manage", token=token)

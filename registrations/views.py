@@ -65,12 +65,12 @@ RECEIVED_SALT = "registrations.received"
 RECEIVED_SECONDS = 3600
 
 
-def received_cookie_name():
+def _received_cookie_name():
     # A secure cookie says so in its name (a plain-http page cannot set one that passes).
     return ("__Secure-" if settings.SESSION_COOKIE_SECURE else "") + "registration"
 
 
-def received_cookie_path(stop):
+def _received_cookie_path(stop):
     return reverse("registrations:received", kwargs={"slug": stop.slug})
 
 
@@ -83,14 +83,14 @@ def _registration_received(request, stop, email, created=None):
     """
     response = redirect("registrations:received", slug=stop.slug)
     response.set_cookie(
-        received_cookie_name(),
+        _received_cookie_name(),
         signing.dumps(
             {"email": email, "registration": created.pk if created else None},
             salt=RECEIVED_SALT,
             compress=True,
         ),
         max_age=RECEIVED_SECONDS,
-        path=received_cookie_path(stop),
+        path=_received_cookie_path(stop),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
@@ -98,11 +98,18 @@ def _registration_received(request, stop, email, created=None):
     return response
 
 
+def forget_received(response, stop):
+    """Have the browser drop the thank-you page's cookie (it names the address)."""
+    response.delete_cookie(
+        _received_cookie_name(), path=_received_cookie_path(stop), samesite="Lax"
+    )
+
+
 def _received_details(request):
     """The e-mail and the registration id the cookie holds; ("", None) if it was forged."""
     try:
         details = signing.loads(
-            request.COOKIES[received_cookie_name()], salt=RECEIVED_SALT, max_age=RECEIVED_SECONDS
+            request.COOKIES[_received_cookie_name()], salt=RECEIVED_SALT, max_age=RECEIVED_SECONDS
         )
     except (KeyError, signing.BadSignature, ValueError):
         return "", None
