@@ -15,20 +15,13 @@ from django.urls import reverse
 from django_tasks import task
 
 from background.outbox import NothingToSend, queue_email
+from intercotour.link_sign_in import ExpiredLink, InvalidLink
 from intercotour.mail import templated_email
 
 from .models import AttendeeSignIn, Registration, new_management_key
 
 SALT = "registrations.attendee-sign-in"
 LINK_MAX_AGE = 15 * 60  # seconds
-
-
-class InvalidLink(Exception):
-    """Forged, tampered with, or already used."""
-
-
-class ExpiredLink(Exception):
-    """Genuine but too old."""
 
 
 def make_token(sign_in):

@@ -1,17 +1,14 @@
 """The speakers' area at /espace-intervenant/: sign-in by e-mail link, slots, calendar, profile."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from intercotour.guards import form_guard
+from intercotour.link_sign_in import LinkSignIn
 
 from . import documents, restitutions, selectors, services
 from .calendars import speaker_calendar
@@ -20,70 +17,27 @@ from .models import Restitution, SessionDocument, Speaker
 from .views import pdf_response
 
 SESSION_KEY = "speaker_id"
-SESSION_SECONDS = 60 * 60  # an idle speaker is signed out after an hour
 
 
-def speaker_required(view):
-    @wraps(view)
-    @never_cache
-    def wrapped(request, *args, **kwargs):
-        speaker = Speaker.objects.filter(pk=request.session.get(SESSION_KEY)).first()
-        if speaker is None:
-            messages.info(request, _("Please sign in: your session has ended or never began."))
-            return redirect("speaker_portal:home")
-        request.session.set_expiry(SESSION_SECONDS)  # sliding: counts from the last visit
-        return view(request, speaker, *args, **kwargs)
-
-    return wrapped
+def _signed_in_speaker(request):
+    return Speaker.objects.filter(pk=request.session.get(SESSION_KEY)).first()
 
 
-def _link_sent(request):
-    email = request.POST.get("email", "")[:254]
-    return render(request, "speakers/portal/link_sent.html", {"email": email})
-
-
-@never_cache
-@form_guard(group="speaker-sign-in", decoy=_link_sent)
-def home(request):
-    if Speaker.objects.filter(pk=request.session.get(SESSION_KEY)).exists():
-        return redirect("speaker_portal:slots")
-    form = SignInRequestForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            services.send_sign_in_link(email=form.cleaned_data["email"])
-            return _link_sent(request)
-        status = 400
-    return render(request, "speakers/portal/home.html", {"form": form}, status=status)
-
-
-@never_cache
-def sign_in(request, token):
-    """GET shows a button (mail scanners that open links must not use them up); POST signs in."""
-    if request.method == "POST":
-        try:
-            speaker = services.use_sign_in_token(token)
-        except (services.InvalidLink, services.ExpiredLink) as error:
-            return _link_failed(request, error)
-        request.session.cycle_key()
-        request.session[SESSION_KEY] = speaker.pk
-        request.session.set_expiry(SESSION_SECONDS)
-        return redirect("speaker_portal:slots")
-    try:
-        services.check_sign_in_token(token)
-    except (services.InvalidLink, services.ExpiredLink) as error:
-        return _link_failed(request, error)
-    return render(request, "speakers/portal/sign_in.html", {"token": token})
-
-
-def _link_failed(request, error):
-    expired = isinstance(error, services.ExpiredLink)
-    return render(
-        request,
-        "speakers/portal/link_failed.html",
-        {"expired": expired, "form": SignInRequestForm()},
-        status=410 if expired else 400,
-    )
+SIGN_IN = LinkSignIn(
+    session_key=SESSION_KEY,
+    templates="speakers/portal",
+    home_url="speaker_portal:home",
+    signed_in_url="speaker_portal:slots",
+    guard_group="speaker-sign-in",
+    form_class=SignInRequestForm,
+    send_link=services.send_sign_in_link,
+    check_token=services.check_sign_in_token,
+    use_token=services.use_sign_in_token,
+    signed_in=_signed_in_speaker,
+)
+speaker_required = SIGN_IN.required
+home = SIGN_IN.home_view()
+sign_in = SIGN_IN.sign_in_view()
 
 
 @speaker_required

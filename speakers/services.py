@@ -15,6 +15,7 @@ from PIL import Image, ImageOps
 
 from background.outbox import NothingToSend, queue_email
 from intercotour.admin_log import log_change
+from intercotour.link_sign_in import ExpiredLink, InvalidLink
 from intercotour.mail import templated_email
 
 from .models import SessionSpeaker, Speaker, new_secret
@@ -24,14 +25,6 @@ SIGN_IN_LINK_MAX_AGE = 15 * 60  # seconds: the link a speaker asks for themselve
 INVITATION_SALT = "speakers.invitation"  # an organiser's invitation: SPEAKER_INVITATION_DAYS
 PHOTO_MAX_SIZE = (800, 800)
 PORTAL_USERNAME = "espace-intervenant"
-
-
-class InvalidLink(Exception):
-    """Forged, tampered with, or already used."""
-
-
-class ExpiredLink(Exception):
-    """Genuine but too old."""
 
 
 def sign_in_token(speaker):
