@@ -29,6 +29,7 @@ before the outage are not served once it is over.
 import contextlib
 import gzip
 import logging
+import pickle
 import re
 import threading
 import time
@@ -125,20 +126,25 @@ def _read_versions(names):
     return ":".join(str(found[key]) for key in keys)
 
 
-def _increment(name):
-    key = _counter_key(name)
-    try:
-        _cache_call("incr", key)
-    except ValueError:  # not in the cache: start from a value never used before
-        _cache_call("add", key, time.time_ns(), timeout=None)
+def _increment(*names):
+    """Increment the counters; one missing from the cache starts from a value never used."""
+    keys = [_counter_key(name) for name in names]
+    if hasattr(cache, "incr_or_start"):  # all in one round trip (intercotour.cache)
+        _cache_call("incr_or_start", keys, time.time_ns())
+        return
+    for key in keys:
+        try:
+            _cache_call("incr", key)
+        except ValueError:  # not in the cache
+            _cache_call("add", key, time.time_ns(), timeout=None)
 
 
-def _bump(name):
+def _bump(*names):
     _recent_versions.clear()
     try:
-        _increment(name)
+        _increment(*names)
     except CacheUnavailable:
-        _unbumped.add(name)
+        _unbumped.update(names)
 
 
 def bump(name):
@@ -213,6 +219,28 @@ def cached_html(name, version, render):
     return _kept(f"html:{name}:{get_language()}:{version}", render)
 
 
+def cached_objects(name, version, load):
+    """What ``load()`` returns for ``name`` at ``version`` (model instances, say), read once
+    per version by each process; None, when ``load()`` finds nothing, is not kept.
+
+    For rows a view reads on every request but that change only with the content (the
+    registration form's stop and workshops). Each call gets its own copies (kept pickled), so
+    that a request setting an attribute changes nothing for the others. Kept in this process
+    only, not in the shared cache: a pickled model instance belongs to the code that made it.
+    """
+    if version is None:  # cache unreachable: no version to keep it under
+        return load()
+    key = f"objects:{name}:{version}"
+    entry = _local.get(key)
+    if entry is None:
+        loaded = load()
+        if loaded is None:
+            return None
+        entry = pickle.dumps(loaded, pickle.HIGHEST_PROTOCOL)
+    _remember(key, entry)
+    return pickle.loads(entry)  # bytes this process pickled itself
+
+
 def _cached_entry(key):
     try:
         return _cache_call("get", key)
@@ -245,5 +273,5 @@ def seats_changed(stop):
     the commit and the bump must not leave a wrong programme cached for a day; a seat count
     shown late is harmless, every booking checks the seats itself.)
     """
-    for name in (f"seats:{stop.slug}", SEATS):  # SEATS: what shows several stops' seats
-        transaction.on_commit(lambda name=name: _bump(name))
+    # SEATS: what shows several stops' seats.
+    transaction.on_commit(lambda: _bump(f"seats:{stop.slug}", SEATS))

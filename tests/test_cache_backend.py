@@ -54,6 +54,23 @@ def test_the_backend_works_and_makes_one_client_per_pool():
     backend.clear()
 
 
+@needs_redis
+def test_counters_are_incremented_in_one_round_trip():
+    backend = RedisCache("redis://127.0.0.1:6379/5", {"KEY_PREFIX": "backend-test"})
+    backend.clear()
+    backend.set("seen", 7, timeout=None)
+    client = backend._cache.get_client(write=True)
+    one_by_one = AssertionError("a command sent on its own")
+
+    with mock.patch.object(type(client), "execute_command", side_effect=one_by_one):
+        backend.incr_or_start(["seen", "new"], 1000)
+
+    assert backend.get_many(["seen", "new"]) == {"seen": 8, "new": 1001}
+    assert client.ttl(backend.make_key("new")) == -1  # a counter does not expire
+    assert backend.incr("new") == 1002  # still a number for Django's own calls
+    backend.clear()
+
+
 def test_an_edit_in_another_process_shows_within_a_second(db):
     before = page_cache.versions(page_cache.SITE)
     cache.incr("version:site")  # what a bump by another process does to the shared cache
