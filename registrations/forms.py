@@ -161,8 +161,9 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         }
         widgets = {"category": forms.Select, "phone": TelInput}
 
-    def __init__(self, stop, *args, seat_marks=None, **kwargs):
-        """``seat_marks``: see ``add_workshop_fields``."""
+    def __init__(self, stop, *args, workshops=None, seat_marks=None, **kwargs):
+        """``workshops``: the stop's, in programme order, when the caller has them already
+        (``form_page.registration_stop``); ``seat_marks``: see ``add_workshop_fields``."""
         super().__init__(*args, **kwargs)
         self.stop = stop
         if stop.is_full:
@@ -176,7 +177,8 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         self.fields["category"].choices = [("", _("— choose —"))] + list(
             Registration.Category.choices
         )
-        workshops = list(stop.sessions.workshops().order_by("starts_at", "pk"))
+        if workshops is None:
+            workshops = list(stop.sessions.workshops().order_by("starts_at", "pk"))
         self.add_workshop_fields(workshops, seat_marks=seat_marks)
         autocomplete = {
             "first_name": "given-name",

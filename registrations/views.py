@@ -30,14 +30,14 @@ def _registration_decoy(request, slug):
 @never_cache
 @form_guard(group="registrations", decoy=_registration_decoy)
 def register(request, slug):
-    stop = get_object_or_404(Stop.objects.published(), slug=slug)
+    stop, workshops = form_page.registration_stop(slug)
     window = stop.registration_window()
     if window != "open":
         return render(
             request, "registrations/closed.html", {"stop": stop, "window": window}, status=403
         )
     if request.method == "POST":
-        form = RegistrationForm(stop, request.POST)
+        form = RegistrationForm(stop, request.POST, workshops=workshops)
         if form.is_valid():
             try:
                 registration, created = services.register(stop=stop, **form.registration_details())
@@ -52,9 +52,9 @@ def register(request, slug):
     # server-side from the session (never from the URL).
     email = my_tour_views.signed_in_email(request)
     if email:
-        form = RegistrationForm(stop, initial=prefilled_details(email))
+        form = RegistrationForm(stop, initial=prefilled_details(email), workshops=workshops)
         return form_page.render_page(request, stop, form)
-    return form_page.blank_form_page(request, stop)
+    return form_page.blank_form_page(request, stop, workshops)
 
 
 # The thank-you page says where the confirmation went and, right after a registration, its

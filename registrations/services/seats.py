@@ -108,12 +108,21 @@ def free_stop_place(stop):
 
 
 def book_workshops(registration, workshops, *, accept_waiting_list, now):
-    """Seat the registration in each workshop, or put it on the workshop's waiting list."""
-    sessions = _for_update(
-        Session.objects.filter(pk__in=[w.pk for w in workshops])
-        .only("title", "capacity", "seats_taken")  # the title: WorkshopFull's message
-        .order_by("pk")
+    """Seat the registration in each workshop, or put it on the workshop's waiting list.
+
+    The workshops are read again under their lock: one deleted, or no longer a workshop of
+    the stop, since the caller read it is refused (InvalidWorkshopChoice).
+    """
+    sessions = list(
+        _for_update(
+            Session.objects.filter(stop=registration.stop_id, pk__in=[w.pk for w in workshops])
+            .workshops()
+            .only("title", "capacity", "seats_taken")  # the title: WorkshopFull's message
+            .order_by("pk")
+        )
     )
+    if len(sessions) != len(workshops):
+        raise InvalidWorkshopChoice()
     for session in sessions:
         if registration.holds_in_person_place and session.seats_taken < session.capacity:
             WorkshopBooking.objects.create(

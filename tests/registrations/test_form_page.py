@@ -3,6 +3,7 @@ the current seat counts (``registrations.form_page``)."""
 
 import importlib
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -114,8 +115,65 @@ def test_form_query_count_is_constant(
         WorkshopFactory(stop=stop, capacity=5)
     client.get(url(stop))  # renders the blank form once
 
-    with django_assert_num_queries(2):  # the stop, the seat counters
+    with django_assert_num_queries(1):  # the seat counters (the stop and its workshops: kept)
         response = client.get(url(stop))
 
     assert response.status_code == 200
     assert text_of(response).count("(2 places restantes)") == 3
+
+
+@pytest.mark.parametrize("extra_workshops", [0, 12])
+def test_submission_query_count_is_constant(
+    client, stop, workshops, form_data, extra_workshops, django_assert_num_queries
+):
+    for _ in range(extra_workshops):
+        WorkshopFactory(stop=stop, capacity=5)
+    client.get(url(stop))  # the stop and its workshops are read once per programme version
+
+    # The seat counters; the transaction (its savepoint here, in a test), the stop's lock, the
+    # address check, the registration, the place, the workshop's lock, booking and seat, the
+    # e-mail and its task.
+    with django_assert_num_queries(12):
+        response = client.post(url(stop), form_data)
+
+    assert response.status_code == 302
+    assert Registration.objects.get().bookings.get().session == workshops[0]
+
+
+def test_each_request_gets_its_own_copy_of_the_stop(stop, workshops):
+    first, first_workshops = form_page.registration_stop(stop.slug)
+    first.title = "Changé par une requête"
+    first_workshops[0].seats_taken = 99
+    first_workshops.clear()
+
+    second, second_workshops = form_page.registration_stop(stop.slug)
+
+    assert second.title == stop.title
+    assert [w.pk for w in second_workshops] == [w.pk for w in workshops]
+    assert second_workshops[0].seats_taken == 0
+
+
+def test_the_seats_are_read_on_each_request_whatever_the_programme_version(stop, workshops):
+    form_page.registration_stop(stop.slug)
+    Stop.objects.filter(pk=stop.pk).update(seats_taken=2)  # seats: not a programme change
+    Session.objects.filter(pk=workshops[1].pk).update(seats_taken=2)
+
+    again, again_workshops = form_page.registration_stop(stop.slug)
+
+    assert again.places_left == 1
+    assert [w.seats_left for w in again_workshops] == [2, 0, 2]
+
+
+def test_an_unknown_stop_is_not_found_and_not_kept(client):
+    response = client.get("/pas-une-etape/inscription/")
+
+    assert response.status_code == 404
+    assert not [key for key in page_cache._local if "pas-une-etape" in key]
+
+
+def test_a_stop_deleted_since_the_programme_was_read_is_not_found(client, stop, workshops):
+    client.get(url(stop))  # this process has read the programme
+    with mock.patch("events.content.bump"):  # deleted by another process, a moment ago
+        Stop.objects.filter(pk=stop.pk).delete()
+
+    assert client.get(url(stop)).status_code == 404

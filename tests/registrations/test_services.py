@@ -228,6 +228,24 @@ def test_workshop_of_another_stop_or_not_a_workshop_is_refused(stop):
     assert not Registration.objects.exists()
 
 
+@pytest.mark.parametrize("change", ["deleted", "no longer a workshop", "moved to another day"])
+def test_a_workshop_changed_since_the_form_was_read_is_refused(stop, workshops, change):
+    chosen = workshops[0]  # as the form read it, a moment before the organisers' change
+    if change == "deleted":
+        Session.objects.filter(pk=chosen.pk).delete()
+    elif change == "no longer a workshop":
+        Session.objects.filter(pk=chosen.pk).update(kind=Session.Kind.PLENARY)
+    else:
+        Session.objects.filter(pk=chosen.pk).update(stop=StopFactory())
+
+    with pytest.raises(services.InvalidWorkshopChoice, match="ne fait pas partie de cette journée"):
+        register(stop, workshops=[chosen])
+
+    assert not Registration.objects.exists()
+    assert not EmailDelivery.objects.exists()
+    assert counters(stop) == [0]
+
+
 def test_cancel_frees_place_and_promotes_the_first_waiting(stop, workshops, deliver_emails):
     first = register(stop, workshops=[workshops[0]])
     register(stop)
