@@ -56,7 +56,10 @@ def manage(*args, env):
 
 
 def fresh_database(env):
-    """Drop and create the benchmark database, migrate it, collect static files."""
+    """Drop and create the benchmark database, migrate it, collect static files.
+
+    ``BENCH_KEEP_STATIC=1`` keeps the static files of an earlier run (runs in a row).
+    """
     subprocess.run(
         ["psql", PG_URL + "/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DB_NAME}"],
         check=True,
@@ -65,7 +68,9 @@ def fresh_database(env):
         ["psql", PG_URL + "/postgres", "-q", "-c", f"CREATE DATABASE {DB_NAME}"], check=True
     )
     manage("migrate", "--noinput", "-v0", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
+    # Compressing the static files takes a minute of CPU; runs in a row may keep the last ones.
+    if not (os.environ.get("BENCH_KEEP_STATIC") and Path(env["STATIC_ROOT"]).is_dir()):
+        manage("collectstatic", "--noinput", "-v0", env=env)
 
 
 def free_port():
