@@ -27,7 +27,8 @@ extensions.stop_pages += [
     ("accueil/", admin_views.check_in, "check_in"),
     ("message/", admin_views.message_registrants, "message"),
     ("emargement/<int:session_id>/", admin_views.attendance_sheet, "attendance"),
-    ("attestations.zip", admin_views.certificates_zip, "certificates"),
+    ("attestations/", admin_views.certificates_page, "certificates"),
+    ("attestations/<int:archive_id>.zip", admin_views.certificate_archive, "certificate_archive"),
     ("e-mails/renvoyer/", admin_reports.resend_email, "resend_email"),
     ("emargement/", admin_views.day_attendance_sheet, "attendance_day"),
 ]

@@ -3,11 +3,10 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -18,7 +17,7 @@ from intercotour.admin_log import log_change
 
 from . import certificates, no_shows, selectors, services, tickets
 from .exports import registrations_csv
-from .models import Message, Registration
+from .models import CertificateArchive, Message, Registration
 from .survey_export import survey_comments_csv
 from .tokens import day_is_over
 
@@ -58,26 +57,45 @@ def export_csv(request, stop_id, admin_site):
     return registrations_csv(stop, excel=request.GET.get("format") != "csv")
 
 
-def certificates_zip(request, stop_id, admin_site):
-    """Every attendance certificate of the stop in one ZIP, streamed as it is rendered."""
-    stop, _context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
-    attendees = certificates.stop_certificates(stop)
-    if not day_is_over(stop):
-        messages.error(
-            request,
-            _("Attendance certificates are issued once the day is over, after %(time)s.")
-            % {"time": time_format(stop.end_time)},
-        )
-        return redirect("admin:events_stop_dashboard", stop.pk)
-    if not attendees.exists():
-        messages.warning(
-            request, _("Nobody was checked in at this stop: there is no certificate to download.")
-        )
-        return redirect("admin:events_stop_dashboard", stop.pk)
-    response = StreamingHttpResponse(
-        certificates.zip_chunks(attendees.iterator(chunk_size=100)),
-        content_type="application/zip",
+def certificates_page(request, stop_id, admin_site):
+    """The stop's certificates in one ZIP: prepared by a task on request, then downloaded."""
+    stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    if request.method == "POST":
+        try:
+            archive, created = services.request_certificate_archive(
+                stop=stop, requested_by=request.user.get_username()
+            )
+        except services.CertificatesUnavailable as refusal:
+            messages.error(request, refusal.message)
+        else:
+            if created:
+                log_change(request.user, stop, _("Certificate archive requested."))
+            messages.success(
+                request,
+                _("The archive is being prepared. This page shows when it is ready.")
+                if created
+                else _("An archive is already being prepared: it shows here when it is ready."),
+            )
+        return redirect(request.path)
+    archives = CertificateArchive.objects.filter(stop=stop).defer("content")[:10]
+    context.update(
+        archives=archives,
+        preparing=any(a.status == CertificateArchive.Status.PREPARING for a in archives),
+        certificates=certificates.stop_certificates(stop).count(),
+        day_over=day_is_over(stop),
+        keep_days=CertificateArchive.ARCHIVE_DAYS,
+        title=_("Attendance certificates: %(stop)s") % {"stop": stop},
     )
+    return TemplateResponse(request, "admin/registrations/certificates.html", context)
+
+
+def certificate_archive(request, stop_id, archive_id, admin_site):
+    """A ready archive of the stop's certificates, as a download."""
+    stop, _context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
+    archive = get_object_or_404(
+        CertificateArchive, pk=archive_id, stop=stop, status=CertificateArchive.Status.READY
+    )
+    response = HttpResponse(bytes(archive.content), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="attestations-{stop.slug}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response

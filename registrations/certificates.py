@@ -147,34 +147,12 @@ def render_pdf(registration):
     return HTML(string=html, url_fetcher=no_network).write_pdf(stylesheets=[stylesheet])
 
 
-class _Pipe(io.RawIOBase):
-    """An unseekable file that keeps what is written until it is taken."""
-
-    def __init__(self):
-        super().__init__()
-        self._chunks = []
-
-    def writable(self):
-        return True
-
-    def write(self, data):
-        self._chunks.append(bytes(data))
-        return len(data)
-
-    def take(self):
-        data = b"".join(self._chunks)
-        self._chunks.clear()
-        return data
-
-
-def zip_chunks(registrations):
-    """A ZIP archive of one PDF per registration, as chunks of bytes, one certificate each.
-
-    Nothing but the certificate being rendered is held in memory, whatever the stop's size.
-    """
-    pipe = _Pipe()
-    with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+def zip_archive(registrations):
+    """A ZIP archive (bytes) of one PDF per registration; returns ``(archive, count)``."""
+    buffer = io.BytesIO()
+    count = 0
+    with zipfile.ZipFile(buffer, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         for registration in registrations:
             archive.writestr(filename(registration), render_pdf(registration))
-            yield pipe.take()
-    yield pipe.take()
+            count += 1
+    return buffer.getvalue(), count

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import TimestampedModel
@@ -290,6 +291,51 @@ class Message(TimestampedModel):
     @property
     def batch(self):
         return f"message:{self.pk}"
+
+
+class CertificateArchive(TimestampedModel):
+    """The attendance certificates of a stop in one ZIP, built by a task for the organisers.
+
+    The archive holds names: it is kept ``ARCHIVE_DAYS`` (the daily purge), and goes as soon as
+    one of the stop's registrations is erased.
+    """
+
+    ARCHIVE_DAYS = 7
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    stop = models.ForeignKey(
+        "events.Stop",
+        verbose_name=_("stop"),
+        on_delete=models.CASCADE,
+        related_name="certificate_archives",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREPARING
+    )
+    requested_by = models.CharField(_("requested by"), max_length=150, blank=True)
+    certificates = models.PositiveIntegerField(_("number of certificates"), default=0)
+    content = models.BinaryField(_("ZIP archive"), editable=False, default=b"")
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate archive")
+        verbose_name_plural = _("certificate archives")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Two clicks, or two organisers, at once: one archive is prepared, not two.
+            models.UniqueConstraint(
+                fields=["stop"],
+                condition=Q(status="preparing"),
+                name="one_certificate_archive_prepared_per_stop",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stop} – {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
 
 
 RATINGS = range(1, 6)

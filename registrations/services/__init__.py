@@ -8,7 +8,8 @@ these functions. Each runs in one transaction that locks the stop's row first (s
 - ``registration``: register, change workshops, switch attendance, details, e-mail;
 - ``cancellation``: cancel, delete, erase, promote from the waiting lists;
 - ``desk``: check-in and walk-ins on the day;
-- ``certificates``: the attendance certificates e-mailed the day after;
+- ``certificates``: the attendance certificates e-mailed the day after, and the organisers'
+  ZIP of a stop's certificates, built by a task;
 - ``attendance``: reminders before the day, "I confirm" / "I free my place";
 - ``messaging``: organisers' messages; ``retention``: the purge the privacy notice promises;
 - ``surveys``: the attendees' survey after the day (who is asked, until when, answers);
@@ -31,10 +32,16 @@ from .cancellation import (
     promote_waiting_lists,
     resend_confirmation,
 )
-from .certificates import send_due_certificates
+from .certificates import (
+    build_certificate_archive,
+    forget_certificate_archives,
+    request_certificate_archive,
+    send_due_certificates,
+)
 from .desk import check_in, register_walk_in, undo_check_in
 from .errors import (
     AlreadyCheckedIn,
+    CertificatesUnavailable,
     EmailTaken,
     InvalidWorkshopChoice,
     NoFreePlace,
@@ -73,6 +80,7 @@ __all__ = [
     "survey_deadline",
     "AlreadyCheckedIn",
     "AnswerClosed",
+    "CertificatesUnavailable",
     "EmailTaken",
     "InvalidWorkshopChoice",
     "NoFreePlace",
@@ -83,6 +91,7 @@ __all__ = [
     "RegistrationError",
     "StopFull",
     "WorkshopFull",
+    "build_certificate_archive",
     "cancel_registration",
     "change_email",
     "change_workshops",
@@ -90,6 +99,7 @@ __all__ = [
     "confirm_attendance",
     "delete_registration",
     "erase_registration",
+    "forget_certificate_archives",
     "free_seat",
     "message_registrants",
     "promote_registration",
@@ -99,6 +109,7 @@ __all__ = [
     "recount_seats",
     "register",
     "register_walk_in",
+    "request_certificate_archive",
     "resend_confirmation",
     "send_due_certificates",
     "send_message",

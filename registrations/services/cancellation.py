@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import emails, traces
 from ..models import Registration
 from . import seats
+from .certificates import forget_certificate_archives
 from .errors import NoFreePlace, RegistrationError
 
 Status = Registration.Status
@@ -74,6 +75,7 @@ def erase_registration(*, registration, now=None):
     """
     registration = cancel_registration(registration=registration, notify=False, now=now)
     traces.forget(Registration.objects.filter(pk=registration.pk))
+    forget_certificate_archives(registration.stop)  # the organisers' ZIPs name the person
     Registration.objects.filter(pk=registration.pk).update(**ANONYMOUS, updated_at=timezone.now())
     registration.refresh_from_db()
     return registration

@@ -1,12 +1,19 @@
-"""Attendance certificates by e-mail, the day after, each person once."""
+"""Attendance certificates: by e-mail the day after, each person once; and in one ZIP for
+the organisers, built by a task."""
 
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django_tasks import task
 
-from .. import emails
-from ..models import Registration
+from .. import certificates, emails
+from ..models import CertificateArchive, Registration
+from ..tokens import day_is_over
+from . import seats
+from .errors import CertificatesUnavailable
 
 # A missed daily run catches up with the days of the past week, never older ones.
 CATCH_UP_DAYS = 7
@@ -40,3 +47,67 @@ def send_due_certificates(today=None):
                 emails.send_certificate(registration)
                 sent += claimed
     return sent
+
+
+Archive = CertificateArchive.Status
+
+
+@transaction.atomic
+def request_certificate_archive(*, stop, requested_by="", now=None):
+    """Have the stop's certificates gathered in one ZIP by a task; returns ``(archive, created)``.
+
+    Rendering a certificate takes a fraction of a second, a whole day's take minutes: never in
+    a request. While one archive of the stop is being prepared, asking again returns it.
+    Raises CertificatesUnavailable before the day is over, or when nobody was checked in.
+    """
+    if not day_is_over(stop, now):
+        raise CertificatesUnavailable(
+            _("Attendance certificates are issued once the day is over, after %(time)s.")
+            % {"time": time_format(stop.end_time)}
+        )
+    if not certificates.stop_certificates(stop).exists():
+        raise CertificatesUnavailable(
+            _("Nobody was checked in at this stop: there is no certificate to download.")
+        )
+    seats.lock_stop(stop)  # two requests at once: the second sees the first one's archive
+    preparing = CertificateArchive.objects.filter(stop=stop, status=Archive.PREPARING).first()
+    if preparing is not None:
+        return preparing, False
+    archive = CertificateArchive.objects.create(stop=stop, requested_by=requested_by)
+    build_certificate_archive.enqueue(archive.pk)
+    return archive, True
+
+
+@task()
+def build_certificate_archive(archive_id):
+    """Render the certificates into the archive; the count. Run twice, it builds once.
+
+    An archive deleted meanwhile (an erasure, the purge) stays deleted: what was built is
+    dropped. A failure marks the archive failed (the organisers may ask again) and is raised,
+    for the task's record.
+    """
+    archive = (
+        CertificateArchive.objects.select_related("stop")
+        .filter(pk=archive_id, status=Archive.PREPARING)
+        .first()
+    )
+    if archive is None:
+        return 0
+    pending = CertificateArchive.objects.filter(pk=archive.pk, status=Archive.PREPARING)
+    try:
+        # A list, not a cursor left open if a PDF fails: a day has a few hundred attendees.
+        content, count = certificates.zip_archive(
+            list(certificates.stop_certificates(archive.stop))
+        )
+    except Exception:
+        pending.update(status=Archive.FAILED, finished_at=timezone.now())
+        raise
+    pending.update(
+        status=Archive.READY, content=content, certificates=count, finished_at=timezone.now()
+    )
+    return count
+
+
+def forget_certificate_archives(stop):
+    """Delete the stop's archives: they name its attendees (an erasure, say)."""
+    CertificateArchive.objects.filter(stop=stop).delete()

@@ -61,3 +61,7 @@ class AlreadyCheckedIn(RegistrationError):
 class EmailTaken(RegistrationError):
     default_message = _("This e-mail address is already registered for this day.")
     field = "email"
+
+
+class CertificatesUnavailable(RegistrationError):
+    """The stop's certificates cannot be gathered yet (day not over, nobody checked in)."""

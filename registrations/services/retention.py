@@ -10,7 +10,7 @@ from django.utils import timezone
 from background.models import EmailDelivery
 
 from .. import traces
-from ..models import AttendeeSignIn, Registration, WorkshopBooking
+from ..models import AttendeeSignIn, CertificateArchive, Registration, WorkshopBooking
 
 RETENTION_DAYS = 365  # the privacy page promises twelve months after the day
 
@@ -33,6 +33,10 @@ def purge_old_registrations(*, today=None):
     # "Mon parcours" sign-in rows of addresses that no registration uses any more.
     in_use = Registration.objects.exclude(email="").annotate(address=Lower("email"))
     AttendeeSignIn.objects.exclude(email__in=in_use.values("address")).delete()
+    # The organisers' certificate ZIPs, kept a week (they name the attendees).
+    CertificateArchive.objects.filter(
+        created_at__lt=timezone.now() - datetime.timedelta(days=CertificateArchive.ARCHIVE_DAYS)
+    ).delete()
     # Expired sessions (organisers, "Mon parcours" sign-ins), as `clearsessions` does.
     Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return count

@@ -86,6 +86,7 @@ def pages(day):
         "badges": reverse("admin:events_stop_badges", args=[stop.pk]),
         "attendance": reverse("admin:events_stop_attendance", args=[stop.pk, workshop.pk]),
         "attendance-day": reverse("admin:events_stop_attendance_day", args=[stop.pk]),
+        "certificates": reverse("admin:events_stop_certificates", args=[stop.pk]),
     }
 
 
@@ -112,7 +113,7 @@ def test_back_office_pages_fit_without_scrolling_sideways(
 def test_admin_custom_pages_pass_axe(browser, live_server, day, check_accessibility):
     page = signed_in_page(browser, live_server, day["user"], 1280)
     urls = pages(day)
-    for name in ("index", "dashboard", "check-in", "messages", "duplicate"):
+    for name in ("index", "dashboard", "check-in", "messages", "duplicate", "certificates"):
         page.goto(live_server.url + urls[name])
         page.wait_for_load_state("load")
         check_accessibility(page)

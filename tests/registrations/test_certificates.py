@@ -4,19 +4,22 @@ import datetime
 import io
 import re
 import zipfile
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from background.models import EmailDelivery
 from events.models import Stop
 from registrations import certificates, services
-from registrations.models import Registration
+from registrations.models import CertificateArchive, Registration
 from registrations.tokens import make_token, registration_from_token
 from tests.factories import StopFactory, TourFactory, registration_details
 from tests.pages import text_of
@@ -248,7 +251,8 @@ def zip_url(stop):
     return reverse("admin:events_stop_certificates", args=[stop.pk])
 
 
-def test_organisers_download_every_certificate_of_a_stop_as_one_zip(delegation_client, stop):
+def checked_in_people(stop):
+    """Zoé and Ada checked in, Bob never came, Eve checked in then cancelled; the day over."""
     people = []
     for first, last in [
         ("Zoé", "Martin"),
@@ -264,19 +268,98 @@ def test_organisers_download_every_certificate_of_a_stop_as_one_zip(delegation_c
         services.check_in(registration=registration)
     services.cancel_registration(registration=people[3])
     move_to_the_past(stop)
+    return people
 
-    response = delegation_client.get(zip_url(stop))
 
-    assert response.streaming
+def test_organisers_have_the_zip_prepared_by_a_task_then_download_it(
+    delegation_client, stop, run_tasks
+):
+    checked_in_people(stop)
+
+    asked = delegation_client.post(zip_url(stop), follow=True)
+    archive = CertificateArchive.objects.get()
+
+    # The request only asks: no certificate is rendered in it.
+    assert archive.status == "preparing"
+    assert bytes(archive.content) == b""
+    assert "L’archive est en préparation." in text_of(asked)
+    assert "En préparation" in text_of(asked)
+    assert '<meta http-equiv="refresh" content="5">' in asked.text
+    run_tasks()  # the worker: the e-mails, and the archive
+    page = delegation_client.get(zip_url(stop))
+    archive.refresh_from_db()
+    download = reverse("admin:events_stop_certificate_archive", args=[stop.pk, archive.pk])
+    assert "Prête" in text_of(page)
+    assert f'href="{download}"' in page.text
+    assert 'http-equiv="refresh"' not in page.text
+    response = delegation_client.get(download)
     assert response["Content-Disposition"] == f'attachment; filename="attestations-{stop.slug}.zip"'
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    names = archive.namelist()
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+    zipped = zipfile.ZipFile(io.BytesIO(response.content))
+    names = zipped.namelist()
     assert [name.rsplit("-", 1)[0] for name in names] == [
         f"attestation-{stop.date:%Y%m%d}-lovelace-ada",
         f"attestation-{stop.date:%Y%m%d}-martin-zoe",
     ]
-    assert "Ada Lovelace" in pdf_text(archive.read(names[0]))
-    assert "Zoé Martin" in pdf_text(archive.read(names[1]))
+    assert "Ada Lovelace" in pdf_text(zipped.read(names[0]))
+    assert "Zoé Martin" in pdf_text(zipped.read(names[1]))
+    assert archive.certificates == 2
+    assert archive.requested_by == "delegation"
+
+
+def test_asking_again_while_an_archive_is_prepared_prepares_one(delegation_client, stop):
+    checked_in_people(stop)
+    delegation_client.post(zip_url(stop))
+
+    again = delegation_client.post(zip_url(stop), follow=True)
+
+    assert CertificateArchive.objects.count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="build_certificate_archive").count() == 1
+    assert "Une archive est déjà en préparation" in text_of(again)
+
+
+def test_the_database_refuses_two_archives_prepared_for_one_stop(stop):
+    CertificateArchive.objects.create(stop=stop)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CertificateArchive.objects.create(stop=stop)
+
+
+def test_building_twice_builds_once(stop, run_tasks):
+    checked_in_people(stop)
+    archive, _created = services.request_certificate_archive(stop=stop)
+    run_tasks()
+    built = CertificateArchive.objects.get().content
+
+    assert services.build_certificate_archive.call(archive.pk) == 0
+    assert CertificateArchive.objects.get().content == built
+
+
+def test_a_failed_build_is_shown_and_can_be_asked_again(delegation_client, stop, run_tasks):
+    checked_in_people(stop)
+    delegation_client.post(zip_url(stop))
+    with mock.patch.object(certificates, "render_pdf", side_effect=OSError("disk full")):
+        run_tasks()
+
+    page = delegation_client.get(zip_url(stop))
+    delegation_client.post(zip_url(stop))
+
+    assert "En échec" in text_of(page)
+    assert "Télécharger le ZIP" not in text_of(page)
+    assert list(CertificateArchive.objects.values_list("status", flat=True)) == [
+        "preparing",
+        "failed",
+    ]
+
+
+def test_an_archive_not_ready_or_of_another_stop_is_not_served(delegation_client, stop):
+    checked_in_people(stop)
+    preparing = CertificateArchive.objects.create(stop=stop)
+    other = CertificateArchive.objects.create(stop=StopFactory(), status="ready", content=b"PK")
+
+    for archive_stop, archive in [(stop, preparing), (stop, other)]:
+        url = reverse("admin:events_stop_certificate_archive", args=[archive_stop.pk, archive.pk])
+        assert delegation_client.get(url).status_code == 404
 
 
 def test_stop_pages_link_to_the_certificates_zip(delegation_client, stop):
@@ -291,34 +374,59 @@ def test_stop_pages_link_to_the_certificates_zip(delegation_client, stop):
 def test_certificates_zip_before_the_day_ends_is_refused_in_french(delegation_client, stop):
     registration, _created = services.register(stop=stop, **registration_details())
     services.check_in(registration=registration)
-
-    response = delegation_client.get(zip_url(stop), follow=True)
-
-    assert response["Content-Type"].startswith("text/html")
-    assert (
+    message = (
         "Les attestations de présence sont délivrées une fois la journée terminée, après 17h30."
-        in text_of(response)
     )
+
+    page = delegation_client.get(zip_url(stop))
+    response = delegation_client.post(zip_url(stop), follow=True)
+
+    assert message in text_of(page)
+    assert "Préparer le ZIP" not in text_of(page)
+    assert message in text_of(response)
+    assert not CertificateArchive.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path__endswith="build_certificate_archive")
 
 
 def test_certificates_zip_of_a_stop_without_check_in_says_so(delegation_client, stop):
     services.register(stop=stop, **registration_details())
     move_to_the_past(stop)
 
-    response = delegation_client.get(zip_url(stop), follow=True)
+    page = delegation_client.get(zip_url(stop))
+    response = delegation_client.post(zip_url(stop), follow=True)
 
+    assert "Personne n’a été enregistré à l’accueil de cette étape" in text_of(page)
+    assert "Préparer le ZIP" not in text_of(page)
     assert "Personne n’a été enregistré à l’accueil de cette étape" in text_of(response)
+    assert not CertificateArchive.objects.exists()
 
 
 def test_certificates_zip_needs_the_permission_to_view_registrations(client, attendee):
     from django.contrib.auth.models import User
 
     client.force_login(User.objects.create_user("staff", password="x", is_staff=True))
+    ready = CertificateArchive.objects.create(stop=attendee.stop, status="ready", content=b"PK")
+    download = reverse("admin:events_stop_certificate_archive", args=[attendee.stop.pk, ready.pk])
 
-    response = client.get(zip_url(attendee.stop))
+    assert client.get(zip_url(attendee.stop)).status_code == 403
+    assert client.post(zip_url(attendee.stop)).status_code == 403
+    assert client.get(download).status_code == 403
+    assert CertificateArchive.objects.count() == 1
 
-    assert response.status_code == 403
-    assert not getattr(response, "streaming", False)
+
+def test_archives_go_after_a_week_and_at_an_erasure(stop, attendee):
+    old = CertificateArchive.objects.create(stop=stop, status="ready", content=b"PK")
+    CertificateArchive.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    recent = CertificateArchive.objects.create(stop=stop, status="ready", content=b"PK")
+
+    services.purge_old_registrations()
+    kept = list(CertificateArchive.objects.all())
+    services.erase_registration(registration=attendee)
+
+    assert kept == [recent]
+    assert not CertificateArchive.objects.exists()
 
 
 # --- By e-mail, the day after -------------------------------------------------------------
