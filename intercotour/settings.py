@@ -1,5 +1,7 @@
 """IntercoTOUR settings, read from the environment (see .env.example)."""
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,7 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "intercotour.third_party.TwoFactorConfig",  # django_otp.plugins.otp_totp, named in French
     "events",
     "speakers",
     "registrations",
@@ -104,8 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    # Tests use a file so that threads in concurrency tests share the database.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / ".test-db.sqlite3")
+    # Tests use a file so that threads in concurrency tests share the database; one per test
+    # run (its process id), so that two runs at once, or a script's, never share one.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"intercotour-test-{os.getpid()}.sqlite3"
+    )
 else:
     # Persistent connections: opening a PostgreSQL connection per request costs
     # several times the rendering of a small page.
@@ -267,7 +272,8 @@ REGISTRATION_RATE_LIMIT = env.str("REGISTRATION_RATE_LIMIT", default="30/m")
 # A task enqueued inside a service's transaction is a row committed with the change or not
 # at all; `manage.py db_worker` runs them, `manage.py run_scheduler` enqueues the scheduled
 # ones. See background/ and the README.
-INSTALLED_APPS += ["django_tasks", "django_tasks_db", "background"]
+# django_tasks_db, named in French in the admin (intercotour/third_party.py).
+INSTALLED_APPS += ["django_tasks", "intercotour.third_party.TaskQueueConfig", "background"]
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }

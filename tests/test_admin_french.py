@@ -119,9 +119,31 @@ def test_the_custom_pages_read_as_correct_french(french_admin, day):
         ("admin:events_stop_message", [stop.pk]),
         ("admin:events_stop_badges", [stop.pk]),
         ("admin:events_stop_attendance", [stop.pk, day["workshop"].pk]),
+        ("admin:events_stop_certificates", [stop.pk]),
     ]:
         url = reverse(name, args=args)
         assert_correct_french(french_admin.get(url), url)
+
+
+def test_the_sections_of_third_party_packages_are_named_in_french(french_admin):
+    index = french_admin.get(reverse("admin:index")).text
+
+    for english in ("Otp_Totp", "TOTP devices", "Tasks Database Backend", "Task Results"):
+        assert english not in index
+    for french in (
+        "Double authentification",
+        "Applications d’authentification",
+        "File des tâches",
+        "Tâches",
+    ):
+        assert french in index
+    for changelist, title in [
+        ("admin:otp_totp_totpdevice_changelist", "Applications d’authentification"),
+        ("admin:django_tasks_database_dbtaskresult_changelist", "Tâches"),
+    ]:
+        page = french_admin.get(reverse(changelist))
+        assert f"<title>{title} |" in page.text
+        assert_correct_french(page, changelist)
 
 
 def test_one_place_taken_is_singular(french_admin, day):
