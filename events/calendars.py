@@ -124,7 +124,7 @@ def _timezone(tzid, first_year, last_year):
 
 
 def stop_programme_calendar(stop, url):
-    """One event per session; ``stop`` comes with its programme prefetched."""
+    """One event per session; ``stop`` comes with its sessions prefetched (``with_calendar``)."""
     calendar = new_calendar(f"IntercoTOUR – {stop.city} – {stop.title}", subscription=True)
     for session in stop.sessions.all():
         calendar.add_component(session_event(session, stop, url))

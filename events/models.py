@@ -96,6 +96,15 @@ class StopQuerySet(ContentQuerySet):
             models.Prefetch("partners", queryset=Partner.objects.order_by("kind", "order", "name")),
         )
 
+    def with_calendar(self):
+        """What the programme's calendar feed shows: the sessions, in order, and line-ups."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "sessions", queryset=Session.objects.order_by("starts_at", "ends_at", "pk")
+            ),
+            "sessions__session_speakers__speaker",
+        )
+
 
 def next_first_ordering(today=None, *, prefix=""):
     """An ``order_by`` putting the next stop first: upcoming by date, then past, newest first.

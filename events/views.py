@@ -101,7 +101,7 @@ def stop_detail(request, slug):
 
 @public_page(lambda slug: versions(SITE))
 def stop_calendar(request, slug):
-    stop = get_object_or_404(Stop.objects.published().with_programme(), slug=slug)
+    stop = get_object_or_404(Stop.objects.published().with_calendar(), slug=slug)
     body = stop_programme_calendar(stop, request.build_absolute_uri(stop.get_absolute_url()))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="intercotour-{stop.slug}.ics"'
