@@ -46,7 +46,12 @@ def save_restitution(*, session, author, summary, key_points, proposals, submit=
 def _locked(restitutions):
     """The rows of ``restitutions`` (any queryset, e.g. the admin's with its joins), locked."""
     ids = list(restitutions.values_list("pk", flat=True))
-    return Restitution.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return (
+        Restitution.objects.select_for_update(of=("self",))
+        .select_related("session")  # its title names it in the history
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -66,7 +71,7 @@ def publish_restitutions(*, restitutions, user):
 def unpublish_restitutions(*, restitutions, user):
     """Back to draft (organisers): the stop page no longer shows them."""
     unpublished = 0
-    for restitution in restitutions.select_for_update().filter(status=Restitution.Status.PUBLISHED):
+    for restitution in _locked(restitutions).filter(status=Restitution.Status.PUBLISHED):
         restitution.status = Restitution.Status.DRAFT
         restitution.published_at = None
         restitution.save(update_fields=["status", "published_at", "updated_at"])

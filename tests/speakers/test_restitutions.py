@@ -149,6 +149,29 @@ def test_published_restitution_is_no_longer_changed_by_the_rapporteur(
 # --- Organisers publish; the stop page shows -------------------------------------------
 
 
+def test_organisers_publish_then_unpublish_from_the_list(
+    client, admin_client, past_stop, rapporteur
+):
+    sign_in(client, rapporteur)
+    client.post(restitution_url(workshop_of(past_stop)), {**FORM, "submit": ""})
+    restitution = Restitution.objects.get()
+    restitution.author = None  # a restitution typed in by the organisers: no author to join
+    restitution.save(update_fields=["author"])
+
+    published = publish(admin_client, restitution)
+    status_after_publishing = Restitution.objects.get().status
+    unpublished = admin_client.post(
+        reverse("admin:speakers_restitution_changelist"),
+        {"action": "unpublish", "_selected_action": [restitution.pk]},
+        follow=True,
+    )
+
+    assert published.status_code == 302
+    assert status_after_publishing == "published"
+    assert "1 restitution dépubliée." in text_of(unpublished)
+    assert Restitution.objects.get().status == "draft"
+
+
 def test_published_restitutions_show_on_the_page_of_a_day_that_is_over(
     client, admin_client, past_stop, rapporteur
 ):
