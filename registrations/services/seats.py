@@ -18,6 +18,7 @@ from events.page_cache import seats_changed
 
 from .. import emails, selectors
 from ..models import Registration, WorkshopBooking
+from ..tokens import day_is_over
 from .errors import InvalidWorkshopChoice, RegistrationClosed, WorkshopFull
 
 Mode = Registration.Mode
@@ -161,8 +162,12 @@ def release(registration, stop):
 def _fill(stop, now):
     """Give every free place of the (locked) stop and its workshops to those waiting.
 
-    Returns the registrations that got a place or a workshop seat.
+    Returns the registrations that got a place or a workshop seat. Once the day is over
+    nobody is promoted (a cancellation or an erasure afterwards): a place for a day gone by is
+    no news to e-mail.
     """
+    if day_is_over(stop, now):
+        return []
     promoted = {}
     free = stop.capacity - stop.seats_taken
     if free > 0:

@@ -13,6 +13,7 @@ from registrations import services
 from registrations.models import Registration, WorkshopBooking
 from registrations.tokens import registration_from_token
 from tests.factories import SessionFactory, StopFactory, WorkshopFactory, registration_details
+from tests.registrations.test_certificates import move_to_the_past
 
 pytestmark = pytest.mark.django_db
 
@@ -264,6 +265,22 @@ def test_cancel_frees_place_and_promotes_the_first_waiting(stop, workshops, deli
     assert subjects["early@example.org"].startswith("[IntercoTOUR] Bonne nouvelle")
     assert subjects[first.email].startswith("[IntercoTOUR] Inscription annulée")
     assert "late@example.org" not in subjects
+
+
+@pytest.mark.parametrize("service", ["cancel_registration", "erase_registration"])
+def test_after_the_day_a_freed_place_goes_to_nobody(stop, workshops, deliver_emails, service):
+    first = register(stop, workshops=[workshops[0]])
+    register(stop)
+    register(stop)
+    waiting = register(stop, accept_waiting_list=True, email="waiting@example.org")
+    move_to_the_past(stop)
+
+    with deliver_emails():
+        getattr(services, service)(registration=first)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.WAITING
+    assert "waiting@example.org" not in {m.to[0] for m in mail.outbox}
 
 
 def test_cancel_twice_changes_nothing(stop, workshops, deliver_emails):
