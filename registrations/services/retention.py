@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.models import Session as BrowserSession
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from background.models import EmailDelivery
+from events.models import Session, Stop
 
 from .. import traces
 from ..models import AttendeeSignIn, CertificateArchive, Registration, WorkshopBooking
@@ -30,6 +31,9 @@ def purge_old_registrations(*, today=None):
     EmailDelivery.objects.filter(stop__isnull=True, created_at__date__lt=cutoff).delete()
     WorkshopBooking.objects.filter(registration__in=old).delete()
     count, _deleted = old.delete()
+    # Their seats go with them: the counters say what the rows say (no drift to report).
+    Stop.objects.filter(date__lt=cutoff).exclude(seats_taken=0).update(seats_taken=0)
+    Session.objects.filter(stop__date__lt=cutoff).exclude(seats_taken=0).update(seats_taken=0)
     # "Mon parcours" sign-in rows of addresses that no registration uses any more.
     in_use = Registration.objects.exclude(email="").annotate(address=Lower("email"))
     AttendeeSignIn.objects.exclude(email__in=in_use.values("address")).delete()
@@ -38,5 +42,5 @@ def purge_old_registrations(*, today=None):
         created_at__lt=timezone.now() - datetime.timedelta(days=CertificateArchive.ARCHIVE_DAYS)
     ).delete()
     # Expired sessions (organisers, "Mon parcours" sign-ins), as `clearsessions` does.
-    Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    BrowserSession.objects.filter(expire_date__lt=timezone.now()).delete()
     return count

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from background.models import EmailDelivery
-from registrations import services
+from registrations import selectors, services
 from registrations.models import Registration, WorkshopBooking
 from registrations.tokens import make_token
 from registrations.traces import emails_of
@@ -179,6 +179,18 @@ def test_purge_also_removes_admin_history_and_expired_sessions(client, camille, 
     assert list(Session.objects.values_list("session_key", flat=True)) == ["session1"]
     assert not emails_of([camille.pk]).exists()
     assert EmailDelivery.objects.exclude(recipient="kept@example.org").count() == 0
+
+
+def test_purge_leaves_the_seat_counters_agreeing_with_the_rows(camille, full_day):
+    stop, workshop = full_day
+    after_retention = stop.date + datetime.timedelta(days=services.RETENTION_DAYS + 1)
+
+    services.purge_old_registrations(today=after_retention)
+
+    stop.refresh_from_db()
+    workshop.refresh_from_db()
+    assert (stop.seats_taken, workshop.seats_taken) == (0, 0)
+    assert selectors.stops_seat_drift([stop]) == {}
 
 
 def test_privacy_page_and_code_agree_on_retention(client, db):
