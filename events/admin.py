@@ -52,6 +52,13 @@ class ProgrammeAdminExtensions:
     session_inlines: list = field(default_factory=list)
     # callables(stop) run once a stop or session and its inlines are saved
     after_programme_saved: list = field(default_factory=list)
+    # callables(session) -> True when something of another app hangs on the session (people
+    # booked or waiting): it may then not be deleted, moved to another day nor change kind
+    session_in_use: list = field(default_factory=list)
+
+
+def session_in_use(session):
+    return session.pk is not None and any(check(session) for check in extensions.session_in_use)
 
 
 extensions = ProgrammeAdminExtensions()
@@ -106,7 +113,28 @@ class StopAdminForm(forms.ModelForm):
 class SessionAdminForm(forms.ModelForm):
     """Base form; the admin adds the model and fields."""
 
+    def clean(self):
+        cleaned = super().clean()
+        moved = {"stop", "kind"} & set(self.changed_data)
+        if moved and session_in_use(self.instance):
+            raise forms.ValidationError(
+                _(
+                    "“%(title)s” has people booked or waiting: cancel or move their bookings "
+                    "before moving it to another day or changing its kind."
+                )
+                % {"title": self.instance.title}
+            )
+        return cleaned
+
     def clean_capacity(self):
+        if self.instance.pk is not None:
+            # The stop's row first, then the session's, as every registration service locks
+            # them: this save and a registration never wait on each other (no deadlock).
+            list(
+                Stop.objects.select_for_update(no_key=True)
+                .filter(pk=self.instance.stop_id)
+                .values_list("pk", flat=True)
+            )
         return _lock_and_check_seats(
             Session,
             self.instance,

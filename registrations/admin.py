@@ -38,6 +38,8 @@ extensions.stop_links += [
     (_("Message registrants"), "admin:events_stop_message"),
     (_("Attendance certificates (ZIP)"), "admin:events_stop_certificates"),
 ]
+# A workshop with people booked or waiting keeps its day and its kind, and is not deleted.
+extensions.session_in_use.append(lambda session: session.bookings.exists())
 # A capacity raised in the programme's admin gives the new places to those waiting.
 extensions.after_programme_saved.append(lambda stop: services.promote_waiting_lists(stop=stop))
 
@@ -200,7 +202,7 @@ class RegistrationAdmin(WordedAdmin, admin.ModelAdmin):
                 changed = service(registration=registration)
             except services.RegistrationError as error:
                 self.message_user(
-                    request, f"{registration.full_name} : {error.message}", messages.WARNING
+                    request, admin_views.person_note(registration, error.message), messages.WARNING
                 )
             else:
                 done += 1

@@ -11,7 +11,7 @@ from events.models import Contact, Partner, Session, Stop, Tour
 from registrations import services
 from registrations.models import Registration
 from speakers.models import SessionSpeaker, Speaker
-from tests.admin_forms import stop_change_data
+from tests.admin_forms import session_change_data, stop_change_data
 from tests.factories import registration_details
 
 MODELS = [Tour, Stop, Session, Contact, Partner, Speaker, SessionSpeaker, Registration]
@@ -149,15 +149,8 @@ def test_the_sections_of_third_party_packages_are_named_in_french(french_admin):
 def test_one_place_taken_is_singular(french_admin, day):
     session = day["workshop"]
     url = admin_url(Session, "change", session.pk)
-    form = french_admin.get(url).context["adminform"].form
-    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
-    for name in ("starts_at", "ends_at"):
-        local = getattr(session, name).astimezone()
-        data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%d/%m/%Y"), local.strftime("%H:%M")
-    data.update({"capacity": "0", "session_speakers-TOTAL_FORMS": "0"})
-    data["session_speakers-INITIAL_FORMS"] = "0"
 
-    response = french_admin.post(url, data)
+    response = french_admin.post(url, session_change_data(french_admin, session, capacity=0))
 
     assert "1 place est déjà réservée : le nombre de places ne peut pas être" in visible_text(
         response
