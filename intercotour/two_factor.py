@@ -68,7 +68,7 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         token = self.cleaned_data["token"].strip().replace(" ", "")
-        if not (token.isdigit() and self.device.verify_token(token)):
+        if not (token.isdecimal() and self.device.verify_token(token)):
             raise forms.ValidationError(
                 _(
                     "This code is not the right one. Check that your phone's clock is on time "
@@ -107,9 +107,10 @@ def enrol(request):
         return redirect("admin:login")
     if _confirmed_device(request.user):
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next(request)})}")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Application"}
-    )
+    # The first unconfirmed device (two tabs opened at once may have made two: no error).
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, confirmed=False, name="Application")
     form = TokenForm(device, request.POST or None)
     if request.method == "POST" and form.is_valid():
         device.confirmed = True

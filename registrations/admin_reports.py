@@ -24,7 +24,7 @@ def resend_email(request, stop_id, admin_site):
     if not request.user.has_perm("background.change_emaildelivery"):
         raise PermissionDenied
     delivery_id = request.POST.get("delivery", "")
-    if not delivery_id.isdigit():
+    if not delivery_id.isdecimal():  # "²" is a digit, not a number
         raise Http404
     delivery = get_object_or_404(EmailDelivery, pk=delivery_id, stop_id=stop_id)
     outbox.resend(delivery=delivery)
@@ -42,7 +42,7 @@ def tour_no_shows(request, admin_site):
         raise PermissionDenied
     tours = list(Tour.objects.order_by("-created_at", "-pk"))
     tour = tours[0] if tours else None
-    if request.GET.get("tour", "").isdigit():
+    if request.GET.get("tour", "").isdecimal():
         tour = get_object_or_404(Tour, pk=request.GET["tour"])
     stops = Stop.objects.filter(tour=tour, date__lt=timezone.localdate())
     context = {

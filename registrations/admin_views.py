@@ -1,5 +1,7 @@
 """The organisers' pages for one stop, served inside the admin (see ``events.admin``)."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -207,13 +209,18 @@ def check_in(request, stop_id, admin_site):
                     services.undo_check_in(registration=registration)
                     note = _("Check-in undone.")
             except services.RegistrationError as error:
-                messages.warning(request, f"{registration.full_name} : {error.message}")
+                messages.warning(request, person_note(registration, error.message))
             else:
                 log_change(request.user, registration, note)
-                messages.success(request, f"{registration.full_name} : {note}")
-            query = request.POST.get("q", "")
-            return redirect(f"{request.path}?q={query}" if query else request.path)
+                messages.success(request, person_note(registration, note))
+            query = request.POST.get("q", "")[:100]
+            return redirect(f"{request.path}?{urlencode({'q': query})}" if query else request.path)
     return _check_in_page(request, stop, context, walk_in_form)
+
+
+def person_note(registration, note):
+    """ "Camille Durand: Checked in." (French puts a no-break space before the colon.)"""
+    return _("%(name)s: %(note)s") % {"name": registration.full_name, "note": note}
 
 
 def _scan(request, stop, context):
@@ -232,10 +239,10 @@ def _scan(request, stop, context):
     try:
         services.check_in(registration=registration)
     except services.RegistrationError as error:
-        messages.warning(request, f"{registration.full_name} : {error.message}")
+        messages.warning(request, person_note(registration, error.message))
     else:
         log_change(request.user, registration, _("Checked in (QR code)."))
-        messages.success(request, f"{registration.full_name} : {_('Checked in.')}")
+        messages.success(request, person_note(registration, _("Checked in.")))
     context["scanned"] = selectors.desk_registration(registration)
     return _check_in_page(request, stop, context, WalkInForm())
 

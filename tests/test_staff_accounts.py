@@ -146,7 +146,21 @@ def test_enrolment_refuses_a_wrong_code_in_french(client, organiser, require_2fa
     assert client.get("/admin/")["Location"].startswith("/admin/double-authentification/activer/")
 
 
-@pytest.mark.parametrize("token", ["", "abcdef", "12345678901234", "%00"])
+def test_enrolment_opened_twice_at_once_still_works(client, organiser, require_2fa):
+    client.force_login(organiser)
+    for name in ("Onglet 1", "Onglet 2"):  # two tabs' requests crossed: two devices waiting
+        TOTPDevice.objects.create(user=organiser, confirmed=False, name=name)
+
+    page = client.get("/admin/double-authentification/activer/")
+    first = TOTPDevice.objects.filter(user=organiser).order_by("pk").first()
+    confirmed = client.post("/admin/double-authentification/activer/", {"token": code(first)})
+
+    assert page.status_code == 200
+    assert confirmed.status_code == 302
+    assert TOTPDevice.objects.filter(user=organiser, confirmed=True).count() == 1
+
+
+@pytest.mark.parametrize("token", ["", "abcdef", "12345678901234", "%00", "１２３４５６", "²²²²²²"])
 def test_enrolment_refuses_garbage_codes(client, organiser, require_2fa, token):
     client.force_login(organiser)
     client.get("/admin/double-authentification/activer/")

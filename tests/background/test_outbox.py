@@ -185,7 +185,8 @@ def test_resending_needs_the_permission_and_an_email_of_this_stop(
     assert client.post(url, {"delivery": delivery.pk}).status_code == 403
     other = reverse("admin:events_stop_resend_email", args=[stop.pk + 1000])
     assert admin_client.post(other, {"delivery": delivery.pk}).status_code == 404
-    assert admin_client.post(url, {"delivery": "x"}).status_code == 404
+    for tampered in ("x", "²", "-1", ""):
+        assert admin_client.post(url, {"delivery": tampered}).status_code == 404
     assert admin_client.get(url).status_code == 405
     assert not LogEntry.objects.exists()
 

@@ -410,6 +410,21 @@ def test_check_in_search_check_in_undo(delegation_client, stop):
     assert LogEntry.objects.filter(object_id=str(registration.pk)).count() == 2
 
 
+def test_after_a_check_in_the_desk_comes_back_to_the_same_search(delegation_client, stop):
+    registration = register(stop, last_name="Lovelace", organisation="Durand & Fils 100%")
+    url = reverse("admin:events_stop_check_in", args=[stop.pk])
+    query = "Durand & Fils 100%"
+
+    response = delegation_client.post(
+        url, {"action": "check_in", "registration": registration.pk, "q": query}
+    )
+    page = delegation_client.get(response.url)
+
+    assert response.url == f"{url}?q=Durand+%26+Fils+100%25"
+    assert "LOVELACE Camille – Durand & Fils 100%" in text_of(page)
+    assert f"{registration.full_name}\u00a0: Arrivée enregistrée." in page.content.decode()
+
+
 def test_walk_in_counts_against_capacity_and_is_refused_when_full(delegation_client, stop):
     url = reverse("admin:events_stop_check_in", args=[stop.pk])
     data = {

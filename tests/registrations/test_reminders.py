@@ -219,9 +219,37 @@ def test_no_shows_per_stop_category_and_workshop_and_across_the_tour(admin_clien
     assert "3 2 67 %" in tour
 
 
+def test_one_no_show_is_told_in_the_singular(admin_client, db):
+    stop = StopFactory(capacity=10)
+    came = register(stop)
+    register(stop)  # did not come
+    services.check_in(registration=came)
+    type(stop).objects.filter(pk=stop.pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        registration_opens_at=timezone.now() - datetime.timedelta(days=30),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=3),
+    )
+
+    page = text_of(admin_client.get(reverse("admin:events_stop_dashboard", args=[stop.pk])))
+
+    assert (
+        "1 des 2 inscrits confirmés sur place n’a pas été accueilli : 50 % d’absence."
+        in " ".join(page.split())
+    )
+
+
 def test_no_show_pages_need_the_permission(client, django_user_model, db):
     client.force_login(django_user_model.objects.create_user("s", password="x", is_staff=True))
 
     response = client.get(reverse("admin:registrations_registration_no_shows"))
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("tour", ["²", "x", "-1", "99999999999"])
+def test_no_show_page_of_a_tampered_tour_is_not_an_error(admin_client, stop, tour):
+    response = admin_client.get(
+        reverse("admin:registrations_registration_no_shows"), {"tour": tour}
+    )
+
+    assert response.status_code in (200, 404)
