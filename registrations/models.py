@@ -235,7 +235,9 @@ class AttendeeSignIn(TimestampedModel):
     """
 
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)  # stored lowercased
-    sign_in_nonce = models.CharField(max_length=64, default=new_management_key, editable=False)
+    sign_in_nonce = models.CharField(
+        _("sign-in nonce"), max_length=64, default=new_management_key, editable=False
+    )
 
     class Meta:
         verbose_name = _("attendee sign-in")

@@ -41,7 +41,9 @@ class Speaker(TimestampedModel):
             "shown on the site."
         ),
     )
-    sign_in_nonce = models.CharField(max_length=64, default=new_secret, editable=False)
+    sign_in_nonce = models.CharField(
+        _("sign-in nonce"), max_length=64, default=new_secret, editable=False
+    )
     calendar_token = models.CharField(
         _("calendar subscription key"),
         max_length=64,

@@ -505,5 +505,5 @@ def test_send_certificates_command_reports_the_count(attendee, deliver_emails):
     with deliver_emails():
         call_command("send_certificates", stdout=output)
 
-    assert output.getvalue() == "1 attendance certificates sent.\n"
+    assert output.getvalue() == "1 attestation de présence envoyée.\n"
     assert len(mail.outbox) == 1

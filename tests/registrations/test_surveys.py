@@ -113,7 +113,7 @@ def test_send_surveys_command_reports_and_stays_idempotent(day, sessions, capsys
     call_command("send_surveys")
     call_command("send_surveys")
 
-    assert capsys.readouterr().out.splitlines() == ["1 surveys sent.", "0 surveys sent."]
+    assert capsys.readouterr().out.splitlines() == ["1 questionnaire envoyé.", "0 questionnaire envoyé."]
 
 
 def test_a_missed_day_catches_up_within_a_week(day):
@@ -322,6 +322,18 @@ def answered_day(day, sessions):
             themes_wanted="-1+2" if overall == 4 else "",
         )
     return day
+
+
+def test_one_answer_is_told_in_the_singular(admin_client, day, sessions):
+    people = [attendee(day, sessions["workshop_a"]) for _ in range(2)]
+    Registration.objects.filter(stop=day).update(survey_sent_at=timezone.now())
+    services.save_survey_response(
+        registration=people[0], overall_rating=4, session_ratings={}, comments=""
+    )
+
+    page = text_of(admin_client.get(reverse("admin:events_stop_dashboard", args=[day.pk])))
+
+    assert "Taux de réponse : 50 % (1 réponse sur 2 participants sollicités)." in page
 
 
 def test_dashboard_shows_rate_averages_and_distributions(admin_client, answered_day):

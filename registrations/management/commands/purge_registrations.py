@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from registrations.services import RETENTION_DAYS, purge_old_registrations
 
@@ -6,9 +7,11 @@ from registrations.services import RETENTION_DAYS, purge_old_registrations
 class Command(BaseCommand):
     help = (
         f"Delete the registrations of days over for more than {RETENTION_DAYS} days, as the "
-        "privacy notice promises. Run it daily (cron or a systemd timer)."
+        "privacy notice promises. The scheduler runs it daily; this runs it now."
     )
 
     def handle(self, *args, **options):
         count = purge_old_registrations()
-        self.stdout.write(f"{count} registrations deleted.")
+        self.stdout.write(
+            ngettext("%d registration deleted.", "%d registrations deleted.", count) % count
+        )
