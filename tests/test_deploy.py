@@ -159,6 +159,14 @@ def test_proxy_routes_media_to_files_and_everything_else_to_gunicorn():
     assert blocks["handle"].split() == ["reverse_proxy", "web:8000"]
 
 
+def test_proxy_lets_through_the_largest_upload_the_application_checks_itself():
+    from speakers.documents import DOCUMENT_MAX_BYTES
+
+    limit = re.search(r"max_size (\d+)MB", (ROOT / "deploy" / "Caddyfile").read_text())
+
+    assert int(limit.group(1)) * 1024 * 1024 > DOCUMENT_MAX_BYTES
+
+
 def test_proxy_does_not_trust_forwarded_headers_from_clients():
     text = (ROOT / "deploy" / "Caddyfile").read_text()
     directives = re.sub(r"#.*", "", text)
