@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from registrations.models import Registration, SurveyResponse
@@ -72,7 +73,7 @@ def test_rapporteur_writes_speaker_gives_slides_visitors_read_them(
     page.get_by_label("Points clés").fill("Transparence\nFormation des élus")
     page.get_by_label("Propositions").fill("Un comité d’éthique")
     page.get_by_role("button", name="Envoyer aux organisateurs pour publication").click()
-    assert page.get_by_text("Votre restitution a été envoyée aux organisateurs").is_visible()
+    expect(page.get_by_text("Votre restitution a été envoyée aux organisateurs")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "restitution-form", full_page=True)
 
@@ -84,13 +85,13 @@ def test_rapporteur_writes_speaker_gives_slides_visitors_read_them(
         files=[{"name": "synthese.pdf", "mimeType": "application/pdf", "buffer": b"<html>"}]
     )
     page.get_by_role("button", name="Ajouter le document").click()
-    assert page.get_by_text("Ce fichier n’est pas un PDF").first.is_visible()
+    expect(page.get_by_text("Ce fichier n’est pas un PDF").first).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Fichier PDF").set_input_files(
         files=[{"name": "synthese.pdf", "mimeType": "application/pdf", "buffer": slides()}]
     )
     page.get_by_role("button", name="Ajouter le document").click()
-    assert page.get_by_text("Votre document est ajouté").is_visible()
+    expect(page.get_by_text("Votre document est ajouté")).to_be_visible()
     screenshot(page, "speaker-documents", full_page=True)
     assert SessionDocument.objects.get().pages == 3
 
@@ -100,9 +101,9 @@ def test_rapporteur_writes_speaker_gives_slides_visitors_read_them(
     workshop.replay_url = "https://video.example.org/atelier"
     workshop.save()
     page.goto(f"{live_server.url}{day.get_absolute_url()}")
-    assert page.get_by_role("heading", name="Restitution des ateliers").is_visible()
-    assert page.get_by_text("Les élus veulent garder la main.").is_visible()
-    assert page.get_by_role("link", name="Synthèse illustrée").is_visible()
+    expect(page.get_by_role("heading", name="Restitution des ateliers")).to_be_visible()
+    expect(page.get_by_text("Les élus veulent garder la main.")).to_be_visible()
+    expect(page.get_by_role("link", name="Synthèse illustrée")).to_be_visible()
     page.get_by_role("link", name="Lire la restitution de chaque atelier").click()
     assert page.url.endswith("#restitutions")
     check_accessibility(page)
@@ -122,7 +123,7 @@ def test_attendee_answers_the_survey(live_server, day, page, check_accessibility
     page.goto(f"{live_server.url}/inscription/{make_token(registration)}/avis/")
     check_accessibility(page)
     page.get_by_role("button", name="Enregistrer ma réponse").click()
-    assert page.get_by_text("Votre formulaire contient des erreurs").is_visible()
+    expect(page.get_by_text("Votre formulaire contient des erreurs")).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("group", name="Dans l’ensemble").get_by_label("4", exact=True).check()
@@ -132,7 +133,7 @@ def test_attendee_answers_the_survey(live_server, day, page, check_accessibility
     page.get_by_label("Vos commentaires").fill("Un atelier passionnant.")
     page.get_by_label("Quels thèmes souhaitez-vous").fill("Cybersécurité")
     page.get_by_role("button", name="Enregistrer ma réponse").click()
-    assert page.get_by_text("Merci : votre réponse est enregistrée.").is_visible()
+    expect(page.get_by_text("Merci : votre réponse est enregistrée.")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "survey", full_page=True)
 
@@ -168,6 +169,6 @@ def test_organiser_reads_the_survey_on_the_dashboard(live_server, day, page, scr
 
     survey = page.locator("table.survey-chart").first
     assert "Note globale – moyenne 3,8 / 5, 4 réponses" in survey.locator("caption").inner_text()
-    assert page.get_by_text("Taux de réponse : 100 %").is_visible()
+    expect(page.get_by_text("Taux de réponse : 100 %")).to_be_visible()
     page.get_by_role("heading", name="Questionnaire après la journée").scroll_into_view_if_needed()
     screenshot(page, "dashboard-survey", full_page=True)

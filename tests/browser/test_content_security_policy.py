@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from demo.data import DEMO_COPY_SLUG, load_demo
 from events.models import Stop
@@ -81,7 +82,9 @@ def test_public_pages_and_speakers_area_run_without_csp_violation(live_server, s
     sign_in = reverse("speaker_portal:sign_in", args=[sign_in_token(site["speaker"])])
     visit(page, live_server.url + sign_in)
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("heading", name="Interventions de Jean-Philippe Clément").is_visible()
+    expect(
+        page.get_by_role("heading", name="Interventions de Jean-Philippe Clément")
+    ).to_be_visible()
     visit(page, page.url)
     visit(page, live_server.url + reverse("speaker_portal:profile"))
 
@@ -173,7 +176,7 @@ def test_staff_enrols_two_factor_from_the_qr_page_without_csp_violation(
     page.wait_for_url("**/double-authentification/activer/**")
 
     visit(page, page.url)
-    assert page.locator(".two-factor__qr svg").is_visible()
+    expect(page.locator(".two-factor__qr svg")).to_be_visible()
     screenshot(page, "two-factor-enrolment")
     device = TOTPDevice.objects.get(user__username="boss")
     token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
@@ -181,7 +184,7 @@ def test_staff_enrols_two_factor_from_the_qr_page_without_csp_violation(
     page.get_by_role("button", name="Activer la double authentification").click()
 
     page.wait_for_url(f"{live_server.url}/admin/")
-    assert page.get_by_text("La double authentification est activée").is_visible()
+    expect(page.get_by_text("La double authentification est activée")).to_be_visible()
     assert page.evaluate("window.__cspViolations") + page.csp_console == []
 
 
@@ -193,5 +196,5 @@ def test_lockout_page_runs_without_csp_violation(live_server, site, watched_page
         page.get_by_label("Mot de passe").fill("wrong")
         page.get_by_role("button", name="Connexion").click()
 
-    assert page.get_by_text("Ce compte est bloqué depuis votre connexion").is_visible()
+    expect(page.get_by_text("Ce compte est bloqué depuis votre connexion")).to_be_visible()
     assert page.evaluate("window.__cspViolations") + page.csp_console == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from registrations import services
@@ -48,7 +49,7 @@ def test_my_tour_from_the_emailed_link_to_a_certificate_download(
         "Camille.Durand@example.org"
     )
     page.get_by_role("button", name="M’envoyer un lien de connexion").click()
-    assert page.get_by_role("heading", name="Consultez votre messagerie").is_visible()
+    expect(page.get_by_role("heading", name="Consultez votre messagerie")).to_be_visible()
     check_accessibility(page)
     run_tasks()  # the worker looks the address up, then sends the link
 
@@ -57,12 +58,16 @@ def test_my_tour_from_the_emailed_link_to_a_certificate_download(
     check_accessibility(page)
     page.get_by_role("button", name="Se connecter").click()
 
-    assert page.get_by_role("heading", name="Mon parcours", exact=True).is_visible()
-    assert page.get_by_text("Cette saison (IntercoTOUR 2030-2031) : 1 journée suivie").is_visible()
+    expect(page.get_by_role("heading", name="Mon parcours", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text("Cette saison (IntercoTOUR 2030-2031) : 1 journée suivie")
+    ).to_be_visible()
     coming = page.locator("section", has=page.get_by_role("heading", name="Journées à venir"))
-    assert coming.get_by_role("heading", name="Rennes – Sobriété numérique").is_visible()
+    expect(coming.get_by_role("heading", name="Rennes – Sobriété numérique")).to_be_visible()
     past = page.locator("section", has=page.get_by_role("heading", name="Journées passées"))
-    assert past.get_by_role("heading", name="Montpellier – IA générative et métiers").is_visible()
+    expect(
+        past.get_by_role("heading", name="Montpellier – IA générative et métiers")
+    ).to_be_visible()
     check_accessibility(page)
     screenshot(page, "my-tour", full_page=True)
 
@@ -75,7 +80,7 @@ def test_my_tour_from_the_emailed_link_to_a_certificate_download(
 
     code = re.search(r"/attestation/(\S+)/", text).group(1)
     page.goto(f"{live_server.url}/attestation/{code}/")
-    assert page.get_by_role("heading", name="Attestation de présence valide").is_visible()
+    expect(page.get_by_role("heading", name="Attestation de présence valide")).to_be_visible()
     check_accessibility(page)
 
     page.go_back()
@@ -90,14 +95,14 @@ def test_certificate_pages_are_accessible(live_server, camille, page, check_acce
     from registrations.tokens import make_token
 
     page.goto(f"{live_server.url}/inscription/{make_token(camille)}/")
-    assert page.get_by_role("link", name=re.compile("Télécharger mon attestation")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("Télécharger mon attestation"))).to_be_visible()
     check_accessibility(page)
 
     page.goto(f"{live_server.url}/attestation/1.forged/")
-    assert page.get_by_role("heading", name="Cette attestation n’est pas valide").is_visible()
+    expect(page.get_by_role("heading", name="Cette attestation n’est pas valide")).to_be_visible()
     check_accessibility(page)
 
     services.cancel_registration(registration=camille, notify=False)
     page.goto(f"{live_server.url}/inscription/{make_token(camille)}/attestation.pdf")
-    assert page.get_by_role("heading", name="Pas d’attestation de présence").is_visible()
+    expect(page.get_by_role("heading", name="Pas d’attestation de présence")).to_be_visible()
     check_accessibility(page)

@@ -1,6 +1,7 @@
 """The public site in a real browser: accessibility (axe-core), phone width, print."""
 
 import pytest
+from playwright.sync_api import expect
 
 from demo.data import DEMO_COPY_SLUG, MONTPELLIER_SLUG, load_demo
 from speakers.models import Speaker
@@ -40,7 +41,7 @@ def test_public_pages_have_no_axe_violation_in_english(
     page.wait_for_load_state()
 
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Programme of the day").is_visible()
+    expect(page.get_by_role("heading", name="Programme of the day")).to_be_visible()
     check_accessibility(page)
 
 
@@ -50,7 +51,7 @@ def test_skip_link_is_the_first_focus_and_leads_to_the_content(live_server, demo
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Aller au contenu"
-    assert page.locator("a.skip-link").is_visible()
+    expect(page.locator("a.skip-link")).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"
 
@@ -94,12 +95,12 @@ def test_printed_stop_page_is_a_clean_programme(live_server, demo, page, screens
     page.goto(f"{live_server.url}/{DEMO_COPY_SLUG}/")
     page.emulate_media(media="print")
 
-    assert not page.locator(".site-header").is_visible()
-    assert not page.locator(".site-footer").is_visible()
-    assert not page.locator(".language-switcher").is_visible()
-    assert not page.get_by_role("link", name="Ajouter le programme à mon agenda").is_visible()
-    assert page.get_by_role("heading", name="Programme de la journée").is_visible()
-    assert page.get_by_text("Yann Ferguson").first.is_visible()
+    expect(page.locator(".site-header")).not_to_be_visible()
+    expect(page.locator(".site-footer")).not_to_be_visible()
+    expect(page.locator(".language-switcher")).not_to_be_visible()
+    expect(page.get_by_role("link", name="Ajouter le programme à mon agenda")).not_to_be_visible()
+    expect(page.get_by_role("heading", name="Programme de la journée")).to_be_visible()
+    expect(page.get_by_text("Yann Ferguson").first).to_be_visible()
     colour = page.evaluate("getComputedStyle(document.querySelector('.slot__time')).color")
     assert colour == "rgb(0, 0, 0)"
     pdf = page.pdf(format="A4", print_background=False)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from demo.data import DEMO_COPY_SLUG, load_demo
 from registrations.models import Registration
@@ -35,8 +36,8 @@ def test_register_then_change_workshop_then_cancel(
     screenshot(page, "registration-form", full_page=True)
     page.get_by_role("button", name="S’inscrire").click()
 
-    assert page.get_by_role("heading", name="Merci, vous êtes inscrit·e").is_visible()
-    assert page.get_by_text("Votre place sur place est confirmée.").is_visible()
+    expect(page.get_by_role("heading", name="Merci, vous êtes inscrit·e")).to_be_visible()
+    expect(page.get_by_text("Votre place sur place est confirmée.")).to_be_visible()
     check_accessibility(page)
     registration = Registration.objects.get(email="camille.durand@example.org")
     assert registration.bookings.get().session.title.startswith("IA et aide à la décision")
@@ -44,19 +45,19 @@ def test_register_then_change_workshop_then_cancel(
     run_tasks()  # the worker sends the e-mail the registration queued
     link = re.search(r"(http://\S+/inscription/\S+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
-    assert page.get_by_role("heading", name="Mon inscription", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Mon inscription", exact=True)).to_be_visible()
     check_accessibility(page)
     page.get_by_label(re.compile(r"^L’IA nous rend-elle plus efficaces\s\?")).check()
     page.get_by_role("button", name="Enregistrer mon choix d’atelier").click()
 
-    assert page.get_by_text("Votre choix d’atelier est enregistré").is_visible()
+    expect(page.get_by_text("Votre choix d’atelier est enregistré")).to_be_visible()
     assert registration.bookings.get().session.title == "L’IA nous rend-elle plus efficaces ?"
     screenshot(page, "registration-manage", full_page=True)
 
     page.get_by_label("Oui, j’annule mon inscription").check()
     page.get_by_role("button", name="Annuler mon inscription").click()
 
-    assert page.get_by_text("Votre inscription est annulée.").is_visible()
+    expect(page.get_by_text("Votre inscription est annulée.")).to_be_visible()
     registration.refresh_from_db()
     assert registration.status == "cancelled"
     check_accessibility(page)
@@ -88,5 +89,5 @@ def test_form_is_usable_at_phone_width(live_server, demo, phone_page, check_acce
     phone_page.goto(f"{live_server.url}/{DEMO_COPY_SLUG}/inscription/")
 
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
-    assert phone_page.get_by_role("button", name="S’inscrire").is_visible()
+    expect(phone_page.get_by_role("button", name="S’inscrire")).to_be_visible()
     check_accessibility(phone_page)

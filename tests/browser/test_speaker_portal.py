@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from demo.data import load_demo
 from speakers.models import Speaker
@@ -29,14 +30,16 @@ def test_speaker_signs_in_sees_slots_downloads_calendar_edits_bio(
     check_accessibility(page)
     page.get_by_label("Votre adresse e-mail").fill("jp.clement@example.org")
     page.get_by_role("button", name="M’envoyer un lien de connexion").click()
-    assert page.get_by_role("heading", name="Consultez votre messagerie").is_visible()
+    expect(page.get_by_role("heading", name="Consultez votre messagerie")).to_be_visible()
 
     run_tasks()  # the worker looks the address up and sends the link
     link = re.search(r"(http://\S+/espace-intervenant/connexion/\S+/)", mail.outbox[-1].body)
     page.goto(link.group(1))
     page.get_by_role("button", name="Se connecter").click()
 
-    assert page.get_by_role("heading", name="Interventions de Jean-Philippe Clément").is_visible()
+    expect(
+        page.get_by_role("heading", name="Interventions de Jean-Philippe Clément")
+    ).to_be_visible()
     coming = page.locator(
         "section", has=page.get_by_role("heading", name="Prochaines interventions")
     )
@@ -45,7 +48,7 @@ def test_speaker_signs_in_sees_slots_downloads_calendar_edits_bio(
         "La parole à ceux qui expérimentent l’IA générative dans leurs collectivités",
         "L’IA nous rend-elle plus efficaces ?",
     ]
-    assert page.get_by_role("heading", name="Interventions passées").is_visible()
+    expect(page.get_by_role("heading", name="Interventions passées")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "speaker-slots", full_page=True)
 
@@ -58,8 +61,8 @@ def test_speaker_signs_in_sees_slots_downloads_calendar_edits_bio(
     check_accessibility(page)
     page.get_by_label("Courte biographie").fill("Animateur du podcast Parlez-moi d’IA.")
     page.get_by_role("button", name="Enregistrer mon profil").click()
-    assert page.get_by_text("Votre profil a été mis à jour.").is_visible()
+    expect(page.get_by_text("Votre profil a été mis à jour.")).to_be_visible()
 
     page.get_by_role("link", name="Ma page publique").click()
-    assert page.get_by_text("Animateur du podcast Parlez-moi d’IA.").is_visible()
+    expect(page.get_by_text("Animateur du podcast Parlez-moi d’IA.")).to_be_visible()
     assert "jp.clement@example.org" not in page.content()
