@@ -113,7 +113,10 @@ def test_send_surveys_command_reports_and_stays_idempotent(day, sessions, capsys
     call_command("send_surveys")
     call_command("send_surveys")
 
-    assert capsys.readouterr().out.splitlines() == ["1 questionnaire envoyé.", "0 questionnaire envoyé."]
+    assert capsys.readouterr().out.splitlines() == [
+        "1 questionnaire envoyé.",
+        "0 questionnaire envoyé.",
+    ]
 
 
 def test_a_missed_day_catches_up_within_a_week(day):
