@@ -25,7 +25,7 @@ from django.utils.html import escape
 from django.utils.translation import ngettext
 
 from events.models import Session, Stop
-from events.page_cache import SITE, cached_html, cached_objects, versions
+from events.page_cache import cached_html, cached_objects
 
 from .forms import RegistrationForm, seats_left_text
 
@@ -47,13 +47,16 @@ def _load_stop(slug):
     return stop, list(stop.sessions.workshops().order_by("starts_at", "pk"))
 
 
-def registration_stop(slug):
+def registration_stop(slug, version):
     """The published stop ``slug`` and its workshops, with their seats as they are now.
 
-    Raises Http404 when no published stop has that slug (not kept: a made-up slug costs a
-    query, never memory). The seat counters are read in one query on each call.
+    ``version``: ``versions(SITE)`` as the request read it once, for these rows and for the
+    cached form alike (read twice, the second read could see an edit the first did not, and
+    store a form of the old programme under the new version). Raises Http404 when no
+    published stop has that slug (not kept: a made-up slug costs a query, never memory). The
+    seat counters are read in one query on each call.
     """
-    found = cached_objects(f"registration-stop:{slug}", versions(SITE), lambda: _load_stop(slug))
+    found = cached_objects(f"registration-stop:{slug}", version, lambda: _load_stop(slug))
     if found is None:
         raise Http404
     stop, workshops = found
@@ -113,13 +116,14 @@ def _render_blank(request, stop, workshops):
     return _render(request, stop, form, _mark("places"), csrf_token=_mark("csrf"))
 
 
-def blank_form_page(request, stop, workshops):
-    """The registration form of ``stop`` (from ``registration_stop``), empty, for ``request``."""
+def blank_form_page(request, stop, workshops, version):
+    """The registration form of ``stop``, empty, for ``request``: ``stop``, ``workshops`` and
+    ``version`` as ``registration_stop`` was given and gave them."""
     html = cached_html(
         # The markers' part in the key: a page rendered with other markers (another secret
         # key) is never filled in with these.
         f"register:{stop.slug}:{'full' if stop.is_full else 'open'}:{_NONCE}",
-        versions(SITE),
+        version,
         lambda: _render_blank(request, stop, workshops),
     )
     seats = {workshop.pk: workshop.seats_left for workshop in workshops}

@@ -30,7 +30,8 @@ def _registration_decoy(request, slug):
 @never_cache
 @form_guard(group="registrations", decoy=_registration_decoy)
 def register(request, slug):
-    stop, workshops = form_page.registration_stop(slug)
+    version = versions(SITE)  # once: the programme's rows and the cached form agree
+    stop, workshops = form_page.registration_stop(slug, version)
     window = stop.registration_window()
     if window != "open":
         return render(
@@ -54,7 +55,7 @@ def register(request, slug):
     if email:
         form = RegistrationForm(stop, initial=prefilled_details(email), workshops=workshops)
         return form_page.render_page(request, stop, form)
-    return form_page.blank_form_page(request, stop, workshops)
+    return form_page.blank_form_page(request, stop, workshops, version)
 
 
 # The thank-you page says where the confirmation went and, right after a registration, its

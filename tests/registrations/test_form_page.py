@@ -141,12 +141,16 @@ def test_submission_query_count_is_constant(
 
 
 def test_each_request_gets_its_own_copy_of_the_stop(stop, workshops):
-    first, first_workshops = form_page.registration_stop(stop.slug)
+    first, first_workshops = form_page.registration_stop(
+        stop.slug, page_cache.versions(page_cache.SITE)
+    )
     first.title = "Changé par une requête"
     first_workshops[0].seats_taken = 99
     first_workshops.clear()
 
-    second, second_workshops = form_page.registration_stop(stop.slug)
+    second, second_workshops = form_page.registration_stop(
+        stop.slug, page_cache.versions(page_cache.SITE)
+    )
 
     assert second.title == stop.title
     assert [w.pk for w in second_workshops] == [w.pk for w in workshops]
@@ -154,11 +158,13 @@ def test_each_request_gets_its_own_copy_of_the_stop(stop, workshops):
 
 
 def test_the_seats_are_read_on_each_request_whatever_the_programme_version(stop, workshops):
-    form_page.registration_stop(stop.slug)
+    form_page.registration_stop(stop.slug, page_cache.versions(page_cache.SITE))
     Stop.objects.filter(pk=stop.pk).update(seats_taken=2)  # seats: not a programme change
     Session.objects.filter(pk=workshops[1].pk).update(seats_taken=2)
 
-    again, again_workshops = form_page.registration_stop(stop.slug)
+    again, again_workshops = form_page.registration_stop(
+        stop.slug, page_cache.versions(page_cache.SITE)
+    )
 
     assert again.places_left == 1
     assert [w.seats_left for w in again_workshops] == [2, 0, 2]
@@ -177,3 +183,15 @@ def test_a_stop_deleted_since_the_programme_was_read_is_not_found(client, stop, 
         Stop.objects.filter(pk=stop.pk).delete()
 
     assert client.get(url(stop)).status_code == 404
+
+
+def test_the_form_is_cached_under_the_version_its_programme_was_read_at(client, stop, workshops):
+    # Another process's edit lands between two reads of the version, were there two.
+    successive = [f"version-{n}" for n in range(10)]
+    with mock.patch.object(page_cache, "_read_versions", side_effect=successive):
+        page_cache._recent_versions.clear()
+        with mock.patch.object(page_cache, "VERSIONS_SECONDS", 0):
+            client.get(url(stop))
+
+    versions = {key.rsplit(":", 1)[1] for key in page_cache._local if stop.slug in key}
+    assert len(versions) == 1
