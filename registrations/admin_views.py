@@ -82,7 +82,9 @@ def certificates_page(request, stop_id, admin_site):
     archives = CertificateArchive.objects.filter(stop=stop).defer("content")[:10]
     context.update(
         archives=archives,
-        preparing=any(a.status == CertificateArchive.Status.PREPARING for a in archives),
+        preparing=any(
+            a.status == CertificateArchive.Status.PREPARING and not a.stalled for a in archives
+        ),
         certificates=certificates.stop_certificates(stop).count(),
         day_over=day_is_over(stop),
         keep_days=CertificateArchive.ARCHIVE_DAYS,

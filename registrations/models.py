@@ -1,5 +1,6 @@
 """Registrations to a stop, workshop bookings and their waiting lists."""
 
+import datetime
 import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -303,6 +304,10 @@ class CertificateArchive(TimestampedModel):
     """
 
     ARCHIVE_DAYS = 7
+    # Longer than any day's build (a few hundred certificates, a fraction of a second each): an
+    # archive still being prepared after this lost its worker (a deploy, a kill), and may be
+    # asked for again.
+    STALLED_AFTER = datetime.timedelta(minutes=30)
 
     class Status(models.TextChoices):
         PREPARING = "preparing", _("Being prepared")
@@ -338,6 +343,13 @@ class CertificateArchive(TimestampedModel):
 
     def __str__(self):
         return f"{self.stop} – {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def stalled(self):
+        return (
+            self.status == self.Status.PREPARING
+            and self.created_at < timezone.now() - self.STALLED_AFTER
+        )
 
 
 RATINGS = range(1, 6)

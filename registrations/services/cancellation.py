@@ -45,6 +45,7 @@ def delete_registration(*, registration, now=None):
     Nobody is e-mailed: the person may hold another registration.
     """
     registration = cancel_registration(registration=registration, notify=False, now=now)
+    forget_certificate_archives(registration.stop)  # the organisers' ZIPs name the person
     registration.delete()
 
 

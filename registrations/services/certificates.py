@@ -57,7 +57,8 @@ def request_certificate_archive(*, stop, requested_by="", now=None):
     """Have the stop's certificates gathered in one ZIP by a task; returns ``(archive, created)``.
 
     Rendering a certificate takes a fraction of a second, a whole day's take minutes: never in
-    a request. While one archive of the stop is being prepared, asking again returns it.
+    a request. While one archive of the stop is being prepared, asking again returns it, unless
+    it stalled (``CertificateArchive.stalled``): that one is marked failed and a new one made.
     Raises CertificatesUnavailable before the day is over, or when nobody was checked in.
     """
     if not day_is_over(stop, now):
@@ -71,8 +72,12 @@ def request_certificate_archive(*, stop, requested_by="", now=None):
         )
     seats.lock_stop(stop)  # two requests at once: the second sees the first one's archive
     preparing = CertificateArchive.objects.filter(stop=stop, status=Archive.PREPARING).first()
-    if preparing is not None:
+    if preparing is not None and not preparing.stalled:
         return preparing, False
+    if preparing is not None:  # its worker died: given up, and prepared again
+        CertificateArchive.objects.filter(pk=preparing.pk).update(
+            status=Archive.FAILED, finished_at=timezone.now()
+        )
     archive = CertificateArchive.objects.create(stop=stop, requested_by=requested_by)
     build_certificate_archive.enqueue(archive.pk)
     return archive, True
@@ -99,7 +104,7 @@ def build_certificate_archive(archive_id):
         content, count = certificates.zip_archive(
             list(certificates.stop_certificates(archive.stop))
         )
-    except Exception:
+    except BaseException:  # a worker stopped mid-build (SystemExit) too
         pending.update(status=Archive.FAILED, finished_at=timezone.now())
         raise
     pending.update(

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.sessions.models import Session as BrowserSession
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -37,9 +38,11 @@ def purge_old_registrations(*, today=None):
     # "Mon parcours" sign-in rows of addresses that no registration uses any more.
     in_use = Registration.objects.exclude(email="").annotate(address=Lower("email"))
     AttendeeSignIn.objects.exclude(email__in=in_use.values("address")).delete()
-    # The organisers' certificate ZIPs, kept a week (they name the attendees).
+    # The organisers' certificate ZIPs, kept a week (they name the attendees), and those of
+    # the days purged now, whatever their age.
     CertificateArchive.objects.filter(
-        created_at__lt=timezone.now() - datetime.timedelta(days=CertificateArchive.ARCHIVE_DAYS)
+        Q(created_at__lt=timezone.now() - datetime.timedelta(days=CertificateArchive.ARCHIVE_DAYS))
+        | Q(stop__date__lt=cutoff)
     ).delete()
     # Expired sessions (organisers, "Mon parcours" sign-ins), as `clearsessions` does.
     BrowserSession.objects.filter(expire_date__lt=timezone.now()).delete()

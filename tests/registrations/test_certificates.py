@@ -275,10 +275,13 @@ def test_organisers_have_the_zip_prepared_by_a_task_then_download_it(
     delegation_client, stop, run_tasks
 ):
     checked_in_people(stop)
+    before = delegation_client.get(zip_url(stop))
 
     asked = delegation_client.post(zip_url(stop), follow=True)
     archive = CertificateArchive.objects.get()
 
+    assert 'value="Préparer le ZIP des attestations"' in before.text
+    assert "2 personnes ont été enregistrées à l’accueil" in text_of(before)
     # The request only asks: no certificate is rendered in it.
     assert archive.status == "preparing"
     assert bytes(archive.content) == b""
@@ -382,7 +385,7 @@ def test_certificates_zip_before_the_day_ends_is_refused_in_french(delegation_cl
     response = delegation_client.post(zip_url(stop), follow=True)
 
     assert message in text_of(page)
-    assert "Préparer le ZIP" not in text_of(page)
+    assert "Préparer le ZIP" not in page.text
     assert message in text_of(response)
     assert not CertificateArchive.objects.exists()
     assert not DBTaskResult.objects.filter(task_path__endswith="build_certificate_archive")
@@ -396,7 +399,7 @@ def test_certificates_zip_of_a_stop_without_check_in_says_so(delegation_client, 
     response = delegation_client.post(zip_url(stop), follow=True)
 
     assert "Personne n’a été enregistré à l’accueil de cette étape" in text_of(page)
-    assert "Préparer le ZIP" not in text_of(page)
+    assert "Préparer le ZIP" not in page.text
     assert "Personne n’a été enregistré à l’accueil de cette étape" in text_of(response)
     assert not CertificateArchive.objects.exists()
 
@@ -414,11 +417,15 @@ def test_certificates_zip_needs_the_permission_to_view_registrations(client, att
     assert CertificateArchive.objects.count() == 1
 
 
+def age(archive, **delta):
+    CertificateArchive.objects.filter(pk=archive.pk).update(
+        created_at=timezone.now() - datetime.timedelta(**delta)
+    )
+
+
 def test_archives_go_after_a_week_and_at_an_erasure(stop, attendee):
     old = CertificateArchive.objects.create(stop=stop, status="ready", content=b"PK")
-    CertificateArchive.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=8)
-    )
+    age(old, days=8)
     recent = CertificateArchive.objects.create(stop=stop, status="ready", content=b"PK")
 
     services.purge_old_registrations()
@@ -427,6 +434,65 @@ def test_archives_go_after_a_week_and_at_an_erasure(stop, attendee):
 
     assert kept == [recent]
     assert not CertificateArchive.objects.exists()
+
+
+def test_archives_go_when_a_registration_is_deleted(stop, attendee):
+    CertificateArchive.objects.create(stop=stop, status="ready", content=b"PK")
+
+    services.delete_registration(registration=attendee)
+
+    assert not CertificateArchive.objects.exists()
+
+
+def test_the_purge_of_a_day_takes_its_archives_whatever_their_age(stop, attendee):
+    CertificateArchive.objects.create(stop=stop, status="ready", content=b"PK")  # made today
+    after_retention = stop.date + datetime.timedelta(days=services.RETENTION_DAYS + 1)
+
+    services.purge_old_registrations(today=after_retention)
+
+    assert not CertificateArchive.objects.exists()
+
+
+def test_an_archive_whose_worker_died_can_be_asked_again(delegation_client, stop):
+    checked_in_people(stop)
+    stalled = CertificateArchive.objects.create(stop=stop)
+    age(stalled, minutes=31)
+
+    page = delegation_client.get(zip_url(stop))
+    delegation_client.post(zip_url(stop))
+
+    assert "En échec" in text_of(page)
+    assert "Préparer le ZIP des attestations" in page.text  # the button
+    assert 'http-equiv="refresh"' not in page.text
+    assert list(CertificateArchive.objects.values_list("status", flat=True)) == [
+        "preparing",
+        "failed",
+    ]
+
+
+def test_an_archive_prepared_a_moment_ago_is_not_asked_twice(delegation_client, stop):
+    checked_in_people(stop)
+    preparing = CertificateArchive.objects.create(stop=stop)
+    age(preparing, minutes=29)
+
+    page = delegation_client.get(zip_url(stop))
+    delegation_client.post(zip_url(stop))
+
+    assert "Préparer le ZIP des attestations" not in page.text
+    assert CertificateArchive.objects.get().status == "preparing"
+
+
+def test_a_worker_stopped_mid_build_leaves_the_archive_failed(stop):
+    checked_in_people(stop)
+    archive, _created = services.request_certificate_archive(stop=stop)
+
+    with (
+        mock.patch.object(certificates, "render_pdf", side_effect=SystemExit),
+        pytest.raises(SystemExit),
+    ):
+        services.build_certificate_archive.call(archive.pk)
+
+    assert CertificateArchive.objects.get().status == "failed"
 
 
 # --- By e-mail, the day after -------------------------------------------------------------
