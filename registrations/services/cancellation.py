@@ -95,6 +95,7 @@ def promote_registration(*, registration, now=None):
     now = now or timezone.now()
     registration = seats.lock_for_change(registration)
     stop = registration.stop
+    seats.check_open(stop, now, by_organiser=True)  # until the day is over, as the desk
     if registration.status != Status.WAITING:
         raise RegistrationError(_("Only someone on the waiting list can be promoted."))
     if stop.seats_taken >= stop.capacity:

@@ -18,7 +18,6 @@ from events.page_cache import seats_changed
 
 from .. import emails, selectors
 from ..models import Registration, WorkshopBooking
-from ..tokens import day_is_over
 from .errors import InvalidWorkshopChoice, RegistrationClosed, WorkshopFull
 
 Mode = Registration.Mode
@@ -162,11 +161,11 @@ def release(registration, stop):
 def _fill(stop, now):
     """Give every free place of the (locked) stop and its workshops to those waiting.
 
-    Returns the registrations that got a place or a workshop seat. Once the day is over
+    Returns the registrations that got a place or a workshop seat. After the day's date
     nobody is promoted (a cancellation or an erasure afterwards): a place for a day gone by is
-    no news to e-mail.
+    no news to e-mail. On the day itself, even after its end time, the desk still seats people.
     """
-    if day_is_over(stop, now):
+    if timezone.localdate(now) > stop.date:
         return []
     promoted = {}
     free = stop.capacity - stop.seats_taken

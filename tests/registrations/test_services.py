@@ -375,6 +375,33 @@ def test_promoted_registration_gets_its_waiting_workshop_seat(stop, workshops):
     assert counters(workshops[2]) == [1]
 
 
+def test_on_the_day_after_its_end_time_the_desk_still_seats_those_promoted(stop, workshops):
+    for _ in range(3):
+        register(stop)
+    waiting = register(stop, accept_waiting_list=True, workshops=[workshops[2]])
+    Stop.objects.filter(pk=stop.pk).update(capacity=4)
+    evening = timezone.make_aware(
+        datetime.datetime.combine(stop.date, stop.end_time) + datetime.timedelta(hours=1)
+    )
+
+    services.promote_registration(registration=waiting, now=evening)
+
+    assert waiting.bookings.get().status == "confirmed"
+
+
+def test_promoting_after_the_day_is_refused_in_french(stop):
+    for _ in range(3):
+        register(stop)
+    waiting = register(stop, accept_waiting_list=True)
+    Stop.objects.filter(pk=stop.pk).update(capacity=4)
+    next_day = timezone.now() + datetime.timedelta(days=(stop.date - timezone.localdate()).days + 1)
+
+    with pytest.raises(services.RegistrationClosed, match="Cette journée est passée"):
+        services.promote_registration(registration=waiting, now=next_day)
+
+    assert Registration.objects.get(pk=waiting.pk).status == "waiting"
+
+
 def test_changes_after_registration_closes_are_refused(stop):
     registration = register(stop)
     Stop.objects.filter(pk=stop.pk).update(
