@@ -53,7 +53,8 @@ class ProgrammeAdminExtensions:
     # callables(stop) run once a stop or session and its inlines are saved
     after_programme_saved: list = field(default_factory=list)
     # callables(session) -> True when something of another app hangs on the session (people
-    # booked or waiting): it may then not be deleted, moved to another day nor change kind
+    # booked or waiting): it may then not move to another day nor change kind (its deletion
+    # is refused by the foreign keys that protect it)
     session_in_use: list = field(default_factory=list)
 
 

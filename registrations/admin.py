@@ -38,7 +38,7 @@ extensions.stop_links += [
     (_("Message registrants"), "admin:events_stop_message"),
     (_("Attendance certificates (ZIP)"), "admin:events_stop_certificates"),
 ]
-# A workshop with people booked or waiting keeps its day and its kind, and is not deleted.
+# A workshop with people booked or waiting keeps its day and its kind.
 extensions.session_in_use.append(lambda session: session.bookings.exists())
 # A capacity raised in the programme's admin gives the new places to those waiting.
 extensions.after_programme_saved.append(lambda stop: services.promote_waiting_lists(stop=stop))

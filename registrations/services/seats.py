@@ -67,10 +67,15 @@ def lock_for_change(registration):
     return registration
 
 
+def date_is_past(stop, now):
+    """The day's date is over: organisers no longer change its registrations, nobody waits."""
+    return timezone.localdate(now) > stop.date
+
+
 def check_open(stop, now, *, by_organiser=False, message=None):
     """Attendees act while registration is open; organisers until the day is over."""
     if by_organiser:
-        if stop.is_public and timezone.localdate(now) <= stop.date:
+        if stop.is_public and not date_is_past(stop, now):
             return
         raise RegistrationClosed(_("This day is over: its registrations can no longer change."))
     if stop.registration_window(now) != RegistrationState.OPEN:
@@ -165,7 +170,7 @@ def _fill(stop, now):
     nobody is promoted (a cancellation or an erasure afterwards): a place for a day gone by is
     no news to e-mail. On the day itself, even after its end time, the desk still seats people.
     """
-    if timezone.localdate(now) > stop.date:
+    if date_is_past(stop, now):
         return []
     promoted = {}
     free = stop.capacity - stop.seats_taken
