@@ -5,7 +5,7 @@ import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,20 @@ DETAIL_FIELDS = (
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
+
+    def active_with_email(self, email):
+        """The active registrations of ``email``, in any case.
+
+        Written as the one-per-stop unique index is (``lower(email)``, active, not blank), so
+        that PostgreSQL looks the address up in it: ``email__iexact`` compares ``UPPER()``s,
+        which no index has, and reads every registration of the stop instead.
+        """
+        return (
+            self.active()
+            .exclude(email="")
+            .alias(email_lower=Lower("email"))
+            .filter(email_lower=Lower(Value(email)))
+        )
 
     def expected_in_person(self):
         """Those with a confirmed in-person place: the people at the door."""

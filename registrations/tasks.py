@@ -39,7 +39,7 @@ def send_surveys():
 def send_fresh_links(email):
     """The "send me a link" form: the address is looked up here, never in the request."""
     today = timezone.localdate()
-    registrations = Registration.objects.active().filter(email__iexact=email, stop__date__gte=today)
+    registrations = Registration.objects.active_with_email(email).filter(stop__date__gte=today)
     sent = 0
     with transaction.atomic():
         for registration in registrations.select_related("stop"):

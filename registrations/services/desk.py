@@ -42,7 +42,7 @@ def register_walk_in(
     """Someone who did not register arrives: they take an in-person place, checked in."""
     now = now or timezone.now()
     stop = seats.lock_stop(stop)
-    if email and Registration.objects.active().filter(stop=stop, email__iexact=email).exists():
+    if email and Registration.objects.active_with_email(email).filter(stop=stop).exists():
         raise RegistrationError(
             _("This e-mail address is already registered: search for the person instead."),
             field="email",

@@ -48,11 +48,15 @@ def register(
     # registration and an organiser's change of address, never cross.
     locked = seats.lock_stop(stop, only=seats.SEAT_FIELDS)
     seats.check_open(locked, now, by_organiser=by_organiser)
-    existing = (
-        Registration.objects.active()
-        .filter(stop=stop, email__iexact=email)
-        .values_list("pk", flat=True)
-        .first()
+    # At most one (the unique index): unsorted, so that PostgreSQL reads that index.
+    existing = next(
+        iter(
+            Registration.objects.active_with_email(email)
+            .filter(stop=stop)
+            .order_by()
+            .values_list("pk", flat=True)[:1]
+        ),
+        None,
     )
     if existing is not None:
         if by_organiser:
@@ -182,8 +186,8 @@ def change_email(*, registration, email, now=None):
     if email.lower() == registration.email.lower():
         return registration
     taken = (
-        Registration.objects.active()
-        .filter(stop=registration.stop, email__iexact=email)
+        Registration.objects.active_with_email(email)
+        .filter(stop=registration.stop)
         .exclude(pk=registration.pk)
     )
     if taken.exists():

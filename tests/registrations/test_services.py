@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from background.models import EmailDelivery
@@ -121,6 +121,30 @@ def test_database_refuses_two_active_registrations_with_one_email(stop):
             mode="online",
             status="confirmed",
         )
+
+
+def test_a_cancelled_registration_does_not_count_as_the_same_email(stop):
+    first = register(stop, email="Ada@Example.org")
+    services.cancel_registration(registration=first)
+
+    again, created = services.register(stop=stop, **registration_details(email="ADA@example.org"))
+
+    assert created is True
+    assert again.pk != first.pk
+    assert list(Registration.objects.active_with_email("ada@EXAMPLE.org")) == [again]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans: PostgreSQL only")
+def test_the_same_email_is_looked_up_in_the_unique_index(stop):
+    """Not by reading the stop's every registration: ``iexact`` (``UPPER()``) could not."""
+    register(stop, email="ada@example.org")
+    lookup = Registration.objects.active_with_email("ADA@example.org").filter(stop=stop)
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny
+        plan = lookup.order_by().values_list("pk", flat=True)[:1].explain()
+
+    assert "registration_one_per_email_per_stop" in plan
 
 
 @pytest.mark.parametrize(
