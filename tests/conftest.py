@@ -1,4 +1,6 @@
 import contextlib
+import time
+import types
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +19,19 @@ def _clear_cache():
     page_cache._local.clear()
     page_cache._recent_versions.clear()
     http_cache._local.clear()
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """All of a test's submissions fall in one rate-limit window.
+
+    django-ratelimit counts in fixed windows: a test that crossed the end of one (a slow
+    machine, forty submissions) saw its count start again, and more answers get through.
+    """
+    from django_ratelimit import core
+
+    now = time.time()
+    monkeypatch.setattr(core, "time", types.SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture
