@@ -341,7 +341,11 @@ class Session(TimestampedModel):
         CLOSING = "closing", _("Closing")
 
     stop = models.ForeignKey(
-        Stop, verbose_name=_("stop"), on_delete=models.CASCADE, related_name="sessions"
+        Stop,
+        verbose_name=_("stop"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        db_index=False,  # session_stop_start_idx starts with it
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))

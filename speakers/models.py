@@ -108,6 +108,7 @@ class SessionSpeaker(TimestampedModel):
         verbose_name=_("session"),
         on_delete=models.CASCADE,
         related_name="session_speakers",
+        db_index=False,  # sessionspeaker_unique_per_session starts with it
     )
     speaker = models.ForeignKey(
         Speaker,
