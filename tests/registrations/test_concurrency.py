@@ -137,7 +137,8 @@ def without_row_locks(monkeypatch):
     """
     if connection.vendor == "sqlite":
         monkeypatch.setitem(connection.settings_dict["OPTIONS"], "transaction_mode", "DEFERRED")
-    monkeypatch.setattr(seats, "_for_update", lambda queryset: queryset)
+    monkeypatch.setattr(seats, "_for_update", lambda queryset, **options: queryset)
+    monkeypatch.setattr(seats, "_lock_clause", lambda **options: "")
     monkeypatch.setattr(seats, "lock_stop", slow_unlocked_stop)
 
 

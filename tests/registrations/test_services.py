@@ -135,6 +135,28 @@ def test_a_cancelled_registration_does_not_count_as_the_same_email(stop):
     assert list(Registration.objects.active_with_email("ada@EXAMPLE.org")) == [again]
 
 
+def test_the_locked_stop_and_workshops_read_as_the_orm_reads_them(stop, workshops):
+    """The seat services' written-out locked reads: same values, same types (SQLite keeps
+    dates as text), the other fields deferred."""
+    from registrations.services import seats
+
+    locked = seats.lock_stop(stop, only=seats.SEAT_FIELDS)
+    read = Stop.objects.only(*seats.SEAT_FIELDS).get(pk=stop.pk)
+    sessions = seats._locked_rows(
+        Session, ["title", "capacity", "seats_taken"], "1 = 1", [], order_by="id"
+    )
+
+    assert {name: getattr(locked, name) for name in ("pk", *seats.SEAT_FIELDS)} == {
+        name: getattr(read, name) for name in ("pk", *seats.SEAT_FIELDS)
+    }
+    assert locked.get_deferred_fields() == read.get_deferred_fields()
+    assert [(s.pk, s.title, s.capacity, s.seats_taken) for s in sessions] == [
+        (s.pk, s.title, s.capacity, s.seats_taken) for s in Session.objects.order_by("pk")
+    ]
+    with pytest.raises(Stop.DoesNotExist):
+        seats.lock_stop(Stop(pk=0), only=seats.SEAT_FIELDS)
+
+
 def _plan(query):
     """The plan of ``query`` (SQL, or a queryset) where an index could be used."""
     with transaction.atomic(), connection.cursor() as cursor:
