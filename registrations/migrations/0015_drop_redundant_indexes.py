@@ -5,6 +5,16 @@ import registrations.models
 from django.db import migrations, models
 
 
+def drop_index(name, table, column):
+    """Only the index goes: Django's own AlterField of ``db_index`` would also drop and re-add
+    the foreign key (checking every row under lock on PostgreSQL, copying the table on
+    SQLite). The index names are Django's, the same on both databases."""
+    return migrations.RunSQL(
+        f'DROP INDEX IF EXISTS "{name}"',
+        reverse_sql=f'CREATE INDEX "{name}" ON "{table}" ("{column}")',
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -18,20 +28,35 @@ class Migration(migrations.Migration):
             name='management_key',
             field=models.CharField(default=registrations.models.new_management_key, editable=False, max_length=64, verbose_name='management key'),
         ),
-        migrations.AlterField(
-            model_name='registration',
-            name='stop',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='events.stop', verbose_name='stop'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='registration',
+                    name='stop',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='events.stop', verbose_name='stop'),
+                ),
+            ],
+            database_operations=[drop_index('registrations_registration_stop_id_77c0b0bd', 'registrations_registration', 'stop_id')],
         ),
-        migrations.AlterField(
-            model_name='sessionrating',
-            name='response',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='registrations.surveyresponse', verbose_name='survey response'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='sessionrating',
+                    name='response',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='registrations.surveyresponse', verbose_name='survey response'),
+                ),
+            ],
+            database_operations=[drop_index('registrations_sessionrating_response_id_cc11b779', 'registrations_sessionrating', 'response_id')],
         ),
-        migrations.AlterField(
-            model_name='workshopbooking',
-            name='registration',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='registrations.registration', verbose_name='registration'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='workshopbooking',
+                    name='registration',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='registrations.registration', verbose_name='registration'),
+                ),
+            ],
+            database_operations=[drop_index('registrations_workshopbooking_registration_id_b81379c8', 'registrations_workshopbooking', 'registration_id')],
         ),
         migrations.AddConstraint(
             model_name='registration',

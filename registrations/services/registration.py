@@ -97,12 +97,15 @@ def _registered(stop, email):
     to answer it (``benchmarks/registration_burst.py``). As the one-per-stop unique index is
     (``lower(email)`` of active, non-blank registrations): PostgreSQL answers from it.
     """
+    meta = Registration._meta
     quote = connection.ops.quote_name
-    email_column = quote("email")
+    pk, stop_id, status, email_column = (
+        quote(meta.get_field(name).column) for name in ("id", "stop", "status", "email")
+    )
     sql = (
-        f"SELECT {quote('id')} FROM {quote(Registration._meta.db_table)} "
-        f"WHERE LOWER({email_column}) = LOWER(%s) AND {quote('stop_id')} = %s "
-        f"AND {quote('status')} <> %s AND {email_column} <> '' LIMIT 1"
+        f"SELECT {pk} FROM {quote(meta.db_table)} "
+        f"WHERE LOWER({email_column}) = LOWER(%s) AND {stop_id} = %s "
+        f"AND {status} <> %s AND {email_column} <> '' LIMIT 1"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [email, stop.pk, Status.CANCELLED])

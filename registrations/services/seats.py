@@ -9,6 +9,7 @@ keep within capacity; ``recount_seats`` rebuilds them from the rows, and
 """
 
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,11 @@ def _locked_rows(model, names, where, params, *, no_key=False, order_by=None):
     these statements as the database to answer them (``benchmarks/registration_burst.py``).
     The values pass through the same converters as the ORM's (SQLite's dates are text).
     """
+    lock = _lock_clause(no_key=no_key)
+    if lock and connection.get_autocommit():  # as the ORM: a lock ends with its statement
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
     quote = connection.ops.quote_name
     # The primary key and ``names``, in the model's order: ``from_db`` fills in the deferred
     # fields between them.
@@ -59,7 +65,7 @@ def _locked_rows(model, names, where, params, *, no_key=False, order_by=None):
         f"SELECT {', '.join(quote(field.column) for field in fields)} "
         f"FROM {quote(model._meta.db_table)} WHERE {where}"
         + (f" ORDER BY {quote(model._meta.get_field(order_by).column)}" if order_by else "")
-        + f" {_lock_clause(no_key=no_key)}"
+        + f" {lock}"
     )
     converters = [
         connection.ops.get_db_converters(column) + column.get_db_converters(connection)

@@ -4,6 +4,16 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def drop_index(name, table, column):
+    """Only the index goes: Django's own AlterField of ``db_index`` would also drop and re-add
+    the foreign key (checking every row under lock on PostgreSQL, copying the table on
+    SQLite). The index names are Django's, the same on both databases."""
+    return migrations.RunSQL(
+        f'DROP INDEX IF EXISTS "{name}"',
+        reverse_sql=f'CREATE INDEX "{name}" ON "{table}" ("{column}")',
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -12,9 +22,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='sessionspeaker',
-            name='session',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='session_speakers', to='events.session', verbose_name='session'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='sessionspeaker',
+                    name='session',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='session_speakers', to='events.session', verbose_name='session'),
+                ),
+            ],
+            database_operations=[drop_index('speakers_sessionspeaker_session_id_a65a92dc', 'speakers_sessionspeaker', 'session_id')],
         ),
     ]

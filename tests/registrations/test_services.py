@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -155,6 +156,18 @@ def test_the_locked_stop_and_workshops_read_as_the_orm_reads_them(stop, workshop
     ]
     with pytest.raises(Stop.DoesNotExist):
         seats.lock_stop(Stop(pk=0), only=seats.SEAT_FIELDS)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_seat_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it():
+    """Outside a transaction the lock would end with its own statement: a bug, said loudly."""
+    from registrations.services import seats
+
+    stop = StopFactory()
+
+    with pytest.raises(TransactionManagementError):
+        seats.lock_stop(stop, only=seats.SEAT_FIELDS)
 
 
 def _plan(query):
