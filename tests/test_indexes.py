@@ -87,11 +87,7 @@ def test_a_registration_writes_no_pattern_index():
 def test_management_keys_and_email_keys_stay_unique():
     """What ``unique=True`` did, the constraints that replaced it still do."""
     stop = StopFactory()
-    details = {
-        k: v
-        for k, v in registration_details().items()
-        if k not in {"workshops", "accept_waiting_list"}
-    }
+    details = registration_details()
     first = Registration.objects.create(stop=stop, status="confirmed", **details)
     EmailDelivery.objects.create(
         key="received:1", kind="received", recipient="a@example.org", renderer="x"

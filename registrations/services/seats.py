@@ -54,10 +54,9 @@ def _locked_rows(model, names, where, params, *, no_key=False, order_by=None):
     quote = connection.ops.quote_name
     # The primary key and ``names``, in the model's order: ``from_db`` fills in the deferred
     # fields between them.
+    wanted = set(names)
     fields = [
-        field
-        for field in model._meta.concrete_fields
-        if field.primary_key or field.name in set(names)
+        field for field in model._meta.concrete_fields if field.primary_key or field.name in wanted
     ]
     names = [field.attname for field in fields]
     columns = [field.get_col(model._meta.db_table) for field in fields]
@@ -109,12 +108,10 @@ def lock_stop(stop, *, only=None):
     if only is None:
         return _for_update(Stop.objects, no_key=True).get(pk=stop.pk)
     quote = connection.ops.quote_name
-    [locked] = _locked_rows(
-        Stop, only, f"{quote(Stop._meta.pk.column)} = %s", [stop.pk], no_key=True
-    ) or [None]
-    if locked is None:
+    rows = _locked_rows(Stop, only, f"{quote(Stop._meta.pk.column)} = %s", [stop.pk], no_key=True)
+    if not rows:
         raise Stop.DoesNotExist("Stop matching query does not exist.")
-    return locked
+    return rows[0]
 
 
 def lock_registration(registration):
