@@ -1,9 +1,10 @@
 """Registration writes: the only code that takes or frees seats, or changes a status.
 
 The public form, the management page, the admin, the check-in desk and the commands all call
-these functions. Each runs in one transaction that locks the stop's row first (see
-``seats``); e-mails are recorded in the outbox and their tasks enqueued in that transaction
-(committed with the change or not at all), then sent by a worker. Modules by subject:
+these functions. Each runs in one transaction that locks the stop's row before it counts
+seats (see ``seats`` for the order of the locks); e-mails are recorded in the outbox and
+their tasks enqueued in that transaction (committed with the change or not at all), then
+sent by a worker. Modules by subject:
 
 - ``registration``: register, change workshops, switch attendance, details, e-mail;
 - ``cancellation``: cancel, delete, erase, promote from the waiting lists;

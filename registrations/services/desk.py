@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intercotour import rows
+
 from ..models import Registration
 from . import seats
 from .errors import AlreadyCheckedIn, NoFreePlace, RegistrationError
@@ -41,15 +43,7 @@ def register_walk_in(
 ):
     """Someone who did not register arrives: they take an in-person place, checked in."""
     now = now or timezone.now()
-    stop = seats.lock_stop(stop)
-    if email and Registration.objects.active_with_email(email).filter(stop=stop).exists():
-        raise RegistrationError(
-            _("This e-mail address is already registered: search for the person instead."),
-            field="email",
-        )
-    if stop.seats_taken >= stop.capacity:
-        raise NoFreePlace(_("The venue is full: no in-person place is left."))
-    registration = Registration.objects.create(
+    registration = Registration(
         stop=stop,
         first_name=first_name,
         last_name=last_name,
@@ -62,6 +56,16 @@ def register_walk_in(
         walk_in=True,
         checked_in_at=now,
     )
+    # The row before the stop's lock, as ``register`` does: an address registered online at
+    # the same instant is waited for, never locked against (rows.insert_unless_taken).
+    if not rows.insert_unless_taken(registration):
+        raise RegistrationError(
+            _("This e-mail address is already registered: search for the person instead."),
+            field="email",
+        )
+    stop = registration.stop = seats.lock_stop(stop)
+    if stop.seats_taken >= stop.capacity:
+        raise NoFreePlace(_("The venue is full: no in-person place is left."))
     seats.take_stop_place(stop)
     seats.seats_changed(stop)
     return registration

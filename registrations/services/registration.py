@@ -1,8 +1,10 @@
 """Registering, and the changes a registrant (or an organiser for them) makes afterwards."""
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from intercotour import rows
 
 from .. import emails
 from ..models import DETAIL_FIELDS, Registration
@@ -44,49 +46,65 @@ def register(
     ``by_organiser``: a registration taken by phone, accepted until the day is over.
     """
     now = now or timezone.now()
-    # The stop's row first, as every service: two registrations of one address, or a
-    # registration and an organiser's change of address, never cross.
+    existing = _registered(stop, email)
+    if existing is None:
+        workshops = seats.check_workshops(stop, mode, workshops)
+        registration = Registration(
+            stop=stop,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            organisation=organisation,
+            job_title=job_title,
+            category=category,
+            phone=phone,
+            mode=mode,
+            status=Status.CONFIRMED,
+            lunch=lunch,
+            dietary_requirements=dietary_requirements if lunch else "",
+            reduced_mobility=reduced_mobility,
+            hearing_loop=hearing_loop,
+            access_needs=access_needs,
+            wants_news=wants_news,
+        )
+        # The row and its e-mail first, the stop's lock last: the lock is held from here to
+        # the commit, and every registration of the stop waits for it. Two registrations of
+        # one address at once: the second INSERT waits for the first's commit, then writes
+        # nothing (the one-per-stop unique index), and that person gets their link.
+        if rows.insert_unless_taken(registration):
+            emails.send_registration_received(registration)
+            _take_places(registration, workshops, accept_waiting_list, by_organiser, now)
+            return registration, True
+        existing = _registered(stop, email)
+        if existing is None:  # a clash on another unique key: the management key
+            raise IntegrityError("The registration's management key is already taken.")
     locked = seats.lock_stop(stop, only=seats.SEAT_FIELDS)
     seats.check_open(locked, now, by_organiser=by_organiser)
-    existing = _registered(stop, email)
-    if existing is not None:
-        if by_organiser:
-            raise EmailTaken()
-        existing = Registration.objects.get(pk=existing)
-        emails.send_existing_registration(existing)
-        return existing, False
-    workshops = seats.check_workshops(stop, mode, workshops)
+    if by_organiser:
+        raise EmailTaken()
+    existing = Registration.objects.get(pk=existing)
+    emails.send_existing_registration(existing)
+    return existing, False
 
-    status, waiting_since = Status.CONFIRMED, None
-    if mode == Mode.IN_PERSON and locked.seats_taken >= locked.capacity:
+
+def _take_places(registration, workshops, accept_waiting_list, by_organiser, now):
+    """The new registration's place at the stop and in its workshops, under the stop's lock.
+
+    Checks that registration is open there (a refusal rolls the registration back).
+    """
+    locked = seats.lock_stop(registration.stop, only=seats.SEAT_FIELDS)
+    seats.check_open(locked, now, by_organiser=by_organiser)
+    if registration.mode == Mode.IN_PERSON and locked.seats_taken >= locked.capacity:
         if not accept_waiting_list:
             raise StopFull()
-        status, waiting_since = Status.WAITING, now
-    registration = Registration.objects.create(
-        stop=stop,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        organisation=organisation,
-        job_title=job_title,
-        category=category,
-        phone=phone,
-        mode=mode,
-        status=status,
-        waiting_since=waiting_since,
-        lunch=lunch,
-        dietary_requirements=dietary_requirements if lunch else "",
-        reduced_mobility=reduced_mobility,
-        hearing_loop=hearing_loop,
-        access_needs=access_needs,
-        wants_news=wants_news,
-    )
+        registration.status, registration.waiting_since = Status.WAITING, now
+        Registration.objects.filter(pk=registration.pk).update(
+            status=registration.status, waiting_since=now
+        )
     if registration.holds_in_person_place:
         seats.take_stop_place(locked)
     seats.book_workshops(registration, workshops, accept_waiting_list=accept_waiting_list, now=now)
-    emails.send_registration_received(registration)
     seats.seats_changed(locked)
-    return registration, True
 
 
 def _registered(stop, email):
@@ -196,19 +214,26 @@ def update_details(*, registration, **details):
 def change_email(*, registration, email, now=None):
     """An organiser corrects the e-mail address; the new address gets the management link."""
     now = now or timezone.now()
-    registration = seats.lock_for_change(registration)
+    # The registration's row only, not the stop's: ``register`` writes a new address before
+    # it takes the stop's lock, so a change to the same address waits for that registration
+    # (the unique index) while holding no lock that it waits for.
+    registration = seats.lock_registration(registration)
     _editable(registration, now, by_organiser=True)
     if email.lower() == registration.email.lower():
         return registration
     taken = (
         Registration.objects.active_with_email(email)
-        .filter(stop=registration.stop)
+        .filter(stop_id=registration.stop_id)
         .exclude(pk=registration.pk)
     )
     if taken.exists():
         raise EmailTaken()
     registration.email = email
     registration.full_clean(exclude=["stop"])
-    registration.save(update_fields=["email", "updated_at"])
+    try:
+        with transaction.atomic():
+            registration.save(update_fields=["email", "updated_at"])
+    except IntegrityError:  # registered at the same instant, committed since
+        raise EmailTaken() from None
     emails.send_fresh_link(registration)
     return registration

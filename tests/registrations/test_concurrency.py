@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from events.models import Stop
 from registrations import selectors, services
@@ -196,3 +196,136 @@ def test_one_address_registering_many_times_at_once_gets_one_registration():
     assert Registration.objects.filter(stop=stop).count() == 1
     assert Stop.objects.get(pk=stop.pk).seats_taken == 1
     assert selectors.stops_seat_drift([stop]) == {}
+
+
+def sessions_waiting_for_a_lock(count, timeout=20):
+    """Return once ``count`` other sessions of this database wait for a lock."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"{count} sessions never waited for a lock")
+
+
+def in_thread(action, results):
+    """Run ``action`` in a thread of its own; its value or its exception lands in ``results``."""
+
+    def run():
+        try:
+            results.append(action())
+        except Exception as error:  # noqa: BLE001 - asserted on
+            results.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.parametrize("second", ["organiser changes an address", "walk-in at the desk"])
+def test_an_address_taken_while_its_registration_waits_for_the_stop_is_refused_cleanly(second):
+    """A registration writes its row, then waits for the stop's lock; meanwhile an organiser
+    gives that address to someone else, or enters a walk-in with it. The second waits for the
+    registration (the unique index), never the other way round: no deadlock, and once the
+    registration commits, the second is refused with the usual message."""
+    stop = StopFactory(capacity=10)
+    other = services.register(stop=stop, **registration_details(email="other@example.org"))[0]
+    locked, release = threading.Event(), threading.Event()
+    held, registered, refused = [], [], []
+
+    def hold_the_stop():  # any service at work on the stop
+        with transaction.atomic():
+            seats.lock_stop(stop)
+            locked.set()
+            release.wait(timeout=30)
+
+    def take_the_address():
+        if second == "walk-in at the desk":
+            return services.register_walk_in(
+                stop=stop,
+                first_name="Zoé",
+                last_name="Martin",
+                organisation="Mairie",
+                category="elected",
+                email="Same@Example.org",
+            )
+        return services.change_email(registration=other, email="same@example.org")
+
+    threads = [in_thread(hold_the_stop, held)]
+    assert locked.wait(timeout=10)
+    details = registration_details(email="same@example.org")
+    threads.append(in_thread(lambda: services.register(stop=stop, **details), registered))
+    sessions_waiting_for_a_lock(1)  # the registration, its row written, waits for the stop
+    threads.append(in_thread(take_the_address, refused))
+    sessions_waiting_for_a_lock(2)  # the second waits for the registration's row
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    [(registration, created)] = registered
+    [error] = refused
+    assert created is True
+    if second == "walk-in at the desk":
+        assert type(error) is services.RegistrationError, repr(error)
+        assert "déjà inscrite : recherchez plutôt la personne" in str(error)
+    else:
+        assert type(error) is services.EmailTaken, repr(error)
+    assert list(Registration.objects.active_with_email("same@example.org")) == [registration]
+    assert Registration.objects.get(pk=other.pk).email == "other@example.org"
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+def test_an_organiser_changing_an_address_as_it_is_registered_never_deadlocks(monkeypatch):
+    """The change has taken its locks when the same address is registered online. Were the
+    stop's lock among them, the registration (its row written) would wait for the change, and
+    the change's new address for the registration: a deadlock, and an error for one of them."""
+    from registrations.services import registration as registration_services
+
+    stop = StopFactory(capacity=10)
+    other = services.register(stop=stop, **registration_details(email="other@example.org"))[0]
+    paused, resume = threading.Event(), threading.Event()
+    check_editable = registration_services._editable
+
+    def pause_after_the_locks(*args, **kwargs):
+        paused.set()
+        resume.wait(timeout=30)
+        return check_editable(*args, **kwargs)
+
+    monkeypatch.setattr(registration_services, "_editable", pause_after_the_locks)
+    changed, registered = [], []
+    details = registration_details(email="same@example.org")
+    threads = [
+        in_thread(
+            lambda: services.change_email(registration=other, email="same@example.org"), changed
+        )
+    ]
+    assert paused.wait(timeout=10)
+    threads.append(in_thread(lambda: services.register(stop=stop, **details), registered))
+    deadline = time.monotonic() + 20
+    while not registered and time.monotonic() < deadline:  # done, or waiting for a lock
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.02)
+    resume.set()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert [type(result) for result in changed] == [services.EmailTaken], changed
+    [(registration, created)] = registered
+    assert created is True
+    assert list(Registration.objects.active_with_email("same@example.org")) == [registration]
+    assert Registration.objects.get(pk=other.pk).email == "other@example.org"

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from background.models import EmailDelivery
 from events.models import Session, Stop
@@ -158,6 +159,61 @@ def test_the_locked_stop_and_workshops_read_as_the_orm_reads_them(stop, workshop
         seats.lock_stop(Stop(pk=0), only=seats.SEAT_FIELDS)
 
 
+def test_a_new_registration_is_written_as_the_orm_writes_it(stop):
+    """The written-out INSERT (``rows.insert_unless_taken``): the same row as ``save()``, with
+    the fields' defaults and automatic dates, and the same signals."""
+    from django.db.models.signals import post_save, pre_save
+
+    from intercotour import rows
+
+    details = registration_details(email="ada@example.org")
+    details.pop("workshops", None)
+    heard = []
+
+    def receiver(sender, instance, **kwargs):
+        heard.append((kwargs["signal"], kwargs.get("created"), instance._state.adding))
+
+    pre_save.connect(receiver, sender=Registration, dispatch_uid="test-heard")
+    post_save.connect(receiver, sender=Registration, dispatch_uid="test-heard")
+    try:
+        written = Registration(stop=stop, **details)
+        assert rows.insert_unless_taken(written) is True
+        by_orm = Registration.objects.create(stop=stop, **{**details, "email": "bob@example.org"})
+    finally:
+        pre_save.disconnect(sender=Registration, dispatch_uid="test-heard")
+        post_save.disconnect(sender=Registration, dispatch_uid="test-heard")
+
+    def stored(registration):
+        row = Registration.objects.filter(pk=registration.pk).values().get()
+        for name in ("id", "email", "management_key", "created_at", "updated_at"):
+            row.pop(name)
+        return row
+
+    assert written.pk is not None
+    assert written._state.adding is False
+    assert written._state.db == by_orm._state.db
+    assert stored(written) == stored(by_orm)
+    fresh = Registration.objects.get(pk=written.pk)
+    assert (fresh.management_key, fresh.created_at) == (written.management_key, written.created_at)
+    assert len(fresh.management_key) == len(by_orm.management_key)
+    assert heard == [(pre_save, None, True), (post_save, True, False)] * 2
+
+
+def test_an_address_already_registered_is_not_written_again(stop):
+    from intercotour import rows
+
+    first = register(stop, email="ada@example.org")
+    again = Registration(stop=stop, **{**registration_details(email="ADA@Example.org")})
+
+    assert rows.insert_unless_taken(again) is False
+    assert again.pk is None
+    assert again._state.adding is True
+    assert list(Registration.objects.filter(stop=stop)) == [first]
+
+    services.cancel_registration(registration=first, notify=False)  # leaves the unique index
+    assert rows.insert_unless_taken(again) is True
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
 @pytest.mark.django_db(transaction=True)
 def test_a_seat_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it():
@@ -218,7 +274,11 @@ def test_registration_outside_the_window_or_unpublished_is_refused(opens, closes
     with pytest.raises(services.RegistrationClosed):
         register(stop)
 
+    # Refused under the stop's lock, after the registration and its e-mail were written:
+    # the transaction leaves nothing, no e-mail to send either.
     assert not Registration.objects.exists()
+    assert not EmailDelivery.objects.exists()
+    assert not DBTaskResult.objects.exists()
 
 
 def test_full_stop_refuses_without_waiting_list_consent(stop):
@@ -230,6 +290,7 @@ def test_full_stop_refuses_without_waiting_list_consent(stop):
 
     assert Registration.objects.count() == 3
     assert counters(stop) == [3]
+    assert EmailDelivery.objects.count() == DBTaskResult.objects.count() == 3
 
 
 def test_full_stop_puts_on_waiting_list_with_consent_and_online_still_possible(stop):
@@ -240,6 +301,10 @@ def test_full_stop_puts_on_waiting_list_with_consent_and_online_still_possible(s
     online = register(stop, mode="online")
 
     assert waiting.status == Registration.Status.WAITING
+    # Written as confirmed, then put in line under the stop's lock: the stored row says so.
+    stored = Registration.objects.get(pk=waiting.pk)
+    assert (stored.status, stored.waiting_since) == (waiting.status, waiting.waiting_since)
+    assert stored.waiting_since is not None
     assert online.status == Registration.Status.CONFIRMED
     assert counters(stop) == [3]
 

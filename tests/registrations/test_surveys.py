@@ -16,7 +16,7 @@ from django.utils import formats, timezone, translation
 from registrations import services
 from registrations.models import Registration, SessionRating, SurveyResponse
 from registrations.survey_export import neutralise_cell
-from registrations.tokens import make_token
+from registrations.tokens import make_token, registration_from_token
 from tests.factories import SessionFactory, StopFactory, WorkshopFactory, registration_details
 from tests.pages import text_of
 
@@ -99,7 +99,10 @@ def test_attendees_get_the_survey_the_day_after_once(day, sessions, deliver_emai
     message = next(m for m in mail.outbox if m.to == [in_person.email])
     assert message.subject.startswith("[IntercoTOUR] Votre avis sur la journée à Lyon du")
     assert "Bonjour Alice," in message.body
-    assert survey_url(in_person) in message.body
+    # The link opens Alice's survey (the signed token carries the second it was made in).
+    token = re.search(r"/inscription/([^/\s]+)/avis/", message.body).group(1)
+    assert reverse("registrations:survey", args=[token]) in message.body
+    assert registration_from_token(token, to_read=True) == in_person
     deadline = day.date + datetime.timedelta(days=14)
     with translation.override("fr"):
         assert f"jusqu’au {formats.date_format(deadline)}." in message.body
