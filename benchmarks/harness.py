@@ -80,7 +80,9 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(env, workers=None, threads=1):
+def gunicorn(env, workers=None, threads=1, pids=None):
+    """Serve the app with gunicorn; yields its base URL. ``pids``: a list that gets the master
+    process's id (``CpuMeter`` finds its workers)."""
     port = free_port()
     workers = workers or 2 * (os.cpu_count() or 2) + 1  # gunicorn's advice
     process = subprocess.Popen(
@@ -100,6 +102,8 @@ def gunicorn(env, workers=None, threads=1):
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
+    if pids is not None:
+        pids.append(process.pid)
     try:
         for _ in range(200):
             with contextlib.suppress(OSError):
@@ -164,3 +168,80 @@ def status_and_etag(url, headers=None):
         if error.code != 304:
             raise
         return error.code, error.headers["ETag"]
+
+
+class CpuMeter:
+    """CPU time spent by gunicorn (master and workers), PostgreSQL (every ``postgres``
+    process: backends, WAL writer...), Redis and this process (the load generator), between
+    ``start()`` and ``stop()``, read from Linux's ``/proc``; and how busy the cores were.
+
+    Reads, never samples: ``utime + stime`` of each process, so the figures add up to the
+    machine's busy time. Elsewhere than Linux, ``report()`` says it cannot tell.
+    """
+
+    def __init__(self, gunicorn_pid):
+        self.gunicorn_pid = gunicorn_pid
+        self.available = Path("/proc/stat").exists()
+        self.tick = os.sysconf("SC_CLK_TCK") if self.available else 100
+
+    def _processes(self):
+        """``{pid: (group, seconds)}`` of the processes of interest."""
+        found = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            pid, parent = int(entry.name), int(fields[1])
+            seconds = (int(fields[11]) + int(fields[12])) / self.tick
+            if self.gunicorn_pid in (pid, parent):
+                found[pid] = ("gunicorn", seconds)
+            elif name == "postgres" or name.startswith("postgres:"):
+                found[pid] = ("PostgreSQL", seconds)
+            elif name.startswith("redis-server"):
+                found[pid] = ("Redis", seconds)
+            elif pid == os.getpid():
+                found[pid] = ("load generator", seconds)
+        return found
+
+    def _busy(self):
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = values[3] + values[4]  # idle, iowait
+        return sum(values) - idle, sum(values)
+
+    def start(self):
+        if self.available:
+            self.before, self.busy_before = self._processes(), self._busy()
+            self.started = time.perf_counter()
+
+    def stop(self):
+        if self.available:
+            self.after, self.busy_after = self._processes(), self._busy()
+            self.elapsed = time.perf_counter() - self.started
+
+    def report(self, count, what):
+        """Lines of text: CPU milliseconds per ``what`` (``count`` of them) by group."""
+        if not self.available:
+            return ["CPU split              (needs Linux's /proc)"]
+        spent = {}
+        for pid, (group, seconds) in self.after.items():
+            # A process started during the run (a PostgreSQL backend) counts from zero.
+            earlier = self.before.get(pid, (group, 0.0))[1]
+            spent[group] = spent.get(group, 0.0) + seconds - earlier
+        busy = self.busy_after[0] - self.busy_before[0]
+        total = self.busy_after[1] - self.busy_before[1]
+        lines = [
+            f"cores busy             {busy / total * 100 if total else 0:8.1f} %"
+            f"  ({os.cpu_count()} cores)"
+        ]
+        for group in ("gunicorn", "PostgreSQL", "load generator", "Redis"):
+            lines.append(
+                f"CPU per {what:<14} {spent.get(group, 0.0) / count * 1000:6.1f} ms  {group}"
+            )
+        other = busy / self.tick - sum(spent.values())
+        lines.append(f"CPU per {what:<14} {max(other, 0.0) / count * 1000:6.1f} ms  the rest")
+        return lines

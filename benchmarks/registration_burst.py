@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.parse
 
-from benchmarks.harness import fresh_database, gunicorn, server_env
+from benchmarks.harness import CpuMeter, fresh_database, gunicorn, server_env
 
 
 def prepare(seats):
@@ -113,8 +113,9 @@ def main():
     django.setup()
     slug, workshop_pk, slot = prepare(args.seats)
 
-    latencies, statuses = [], []
-    with gunicorn(env, workers=args.workers) as base:
+    latencies, statuses, pids = [], [], []
+    with gunicorn(env, workers=args.workers, pids=pids) as base:
+        meter = CpuMeter(pids[0])
         shares = [range(i, args.attempts, args.clients) for i in range(args.clients)]
         threads = [
             threading.Thread(
@@ -122,12 +123,14 @@ def main():
             )
             for share in shares
         ]
+        meter.start()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        meter.stop()
 
     from events.models import Session
     from registrations.models import WorkshopBooking
@@ -143,6 +146,8 @@ def main():
     print(f"confirmed seats        {bookings.filter(status='confirmed').count():8d}")
     print(f"seat counter           {Session.objects.get(pk=workshop_pk).seats_taken:8d}")
     print(f"waiting list           {bookings.filter(status='waiting').count():8d}")
+    for line in meter.report(args.attempts, "registration"):
+        print(line)
 
 
 if __name__ == "__main__":

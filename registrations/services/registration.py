@@ -1,6 +1,6 @@
 """Registering, and the changes a registrant (or an organiser for them) makes afterwards."""
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,38 +46,36 @@ def register(
     ``by_organiser``: a registration taken by phone, accepted until the day is over.
     """
     now = now or timezone.now()
-    existing = _registered(stop, email)
-    if existing is None:
+    registration = Registration(
+        stop=stop,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        organisation=organisation,
+        job_title=job_title,
+        category=category,
+        phone=phone,
+        mode=mode,
+        status=Status.CONFIRMED,
+        lunch=lunch,
+        dietary_requirements=dietary_requirements if lunch else "",
+        reduced_mobility=reduced_mobility,
+        hearing_loop=hearing_loop,
+        access_needs=access_needs,
+        wants_news=wants_news,
+    )
+    # The row and its e-mail first, the stop's lock last: that lock is held until the commit,
+    # and every registration of the stop waits for it. The INSERT is also the same-address
+    # check: it writes nothing where the address is registered (the one-per-stop unique
+    # index), and waits for the commit of a registration of that address under way.
+    if rows.insert_unless_taken(registration):
         workshops = seats.check_workshops(stop, mode, workshops)
-        registration = Registration(
-            stop=stop,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            organisation=organisation,
-            job_title=job_title,
-            category=category,
-            phone=phone,
-            mode=mode,
-            status=Status.CONFIRMED,
-            lunch=lunch,
-            dietary_requirements=dietary_requirements if lunch else "",
-            reduced_mobility=reduced_mobility,
-            hearing_loop=hearing_loop,
-            access_needs=access_needs,
-            wants_news=wants_news,
-        )
-        # The row and its e-mail first, the stop's lock last: the lock is held from here to
-        # the commit, and every registration of the stop waits for it. Two registrations of
-        # one address at once: the second INSERT waits for the first's commit, then writes
-        # nothing (the one-per-stop unique index), and that person gets their link.
-        if rows.insert_unless_taken(registration):
-            emails.send_registration_received(registration)
-            _take_places(registration, workshops, accept_waiting_list, by_organiser, now)
-            return registration, True
-        existing = _registered(stop, email)
-        if existing is None:  # a clash on another unique key: the management key
-            raise IntegrityError("The registration's management key is already taken.")
+        emails.send_registration_received(registration)
+        _take_places(registration, workshops, accept_waiting_list, by_organiser, now)
+        return registration, True
+    existing = _registered(stop, email)
+    if existing is None:  # a clash on another unique key: the management key
+        raise IntegrityError("The registration's management key is already taken.")
     locked = seats.lock_stop(stop, only=seats.SEAT_FIELDS)
     seats.check_open(locked, now, by_organiser=by_organiser)
     if by_organiser:
@@ -110,25 +108,11 @@ def _take_places(registration, workshops, accept_waiting_list, by_organiser, now
 def _registered(stop, email):
     """The id of the active registration of ``email`` (any case) to ``stop``, or None.
 
-    ``Registration.objects.active_with_email(email).filter(stop=stop)``, written out: it runs
-    on every registration, and the ORM took eight times as long to build it as the database
-    to answer it (``benchmarks/registration_burst.py``). As the one-per-stop unique index is
-    (``lower(email)`` of active, non-blank registrations): PostgreSQL answers from it.
+    As the one-per-stop unique index is (``lower(email)`` of active, non-blank
+    registrations): PostgreSQL answers from it.
     """
-    meta = Registration._meta
-    quote = connection.ops.quote_name
-    pk, stop_id, status, email_column = (
-        quote(meta.get_field(name).column) for name in ("id", "stop", "status", "email")
-    )
-    sql = (
-        f"SELECT {pk} FROM {quote(meta.db_table)} "
-        f"WHERE LOWER({email_column}) = LOWER(%s) AND {stop_id} = %s "
-        f"AND {status} <> %s AND {email_column} <> '' LIMIT 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [email, stop.pk, Status.CANCELLED])
-        row = cursor.fetchone()
-    return row[0] if row else None
+    found = Registration.objects.active_with_email(email).filter(stop=stop)
+    return next(iter(found.values_list("pk", flat=True)[:1]), None)
 
 
 def _editable(registration, now, by_organiser):

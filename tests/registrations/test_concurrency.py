@@ -158,7 +158,21 @@ def failure_of(error):
 # A registration with a workshop also updates the stop's seat counter first, and that
 # UPDATE's own row lock already serialises the workshop part: the workshop's lock is shown
 # to matter where nothing else serialises, when registered attendees choose a workshop.
-@pytest.mark.parametrize("burst", [burst_choosing_workshop, burst_at_stop])
+# On SQLite, a new registration's first statement is its INSERT, which takes the database's
+# write lock at once, even in a deferred transaction: nothing is read stale, locks or not.
+@pytest.mark.parametrize(
+    "burst",
+    [
+        burst_choosing_workshop,
+        pytest.param(
+            burst_at_stop,
+            marks=pytest.mark.skipif(
+                connection.vendor == "sqlite",
+                reason="SQLite: a registration writes before it reads, so it never reads stale",
+            ),
+        ),
+    ],
+)
 def test_negative_control_without_locks_people_get_errors_instead_of_the_waiting_list(
     without_row_locks, burst
 ):
