@@ -1,6 +1,6 @@
 """Registering, and the changes a registrant (or an organiser for them) makes afterwards."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,13 @@ Status = Registration.Status
 CHANGES_CLOSED = _("Registration is closed: changes are no longer possible.")
 
 
-@transaction.atomic
+class _AddressChanged(Exception):
+    """The address's registration changed between two statements: the attempt starts again."""
+
+
+REGISTER_ATTEMPTS = 3
+
+
 def register(
     *,
     stop,
@@ -44,40 +50,52 @@ def register(
     Registering again with the same e-mail (any case) creates nothing: the existing
     registration's holder is sent their management link, and ``created`` is False.
     ``by_organiser``: a registration taken by phone, accepted until the day is over.
+    Each attempt is one transaction; one that finds the address's registration cancelled
+    meanwhile starts again (at most ``REGISTER_ATTEMPTS``).
     """
     now = now or timezone.now()
-    registration = Registration(
-        stop=stop,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        organisation=organisation,
-        job_title=job_title,
-        category=category,
-        phone=phone,
-        mode=mode,
-        status=Status.CONFIRMED,
-        lunch=lunch,
-        dietary_requirements=dietary_requirements if lunch else "",
-        reduced_mobility=reduced_mobility,
-        hearing_loop=hearing_loop,
-        access_needs=access_needs,
-        wants_news=wants_news,
-    )
+    fields = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "organisation": organisation,
+        "job_title": job_title,
+        "category": category,
+        "phone": phone,
+        "mode": mode,
+        "lunch": lunch,
+        "dietary_requirements": dietary_requirements if lunch else "",
+        "reduced_mobility": reduced_mobility,
+        "hearing_loop": hearing_loop,
+        "access_needs": access_needs,
+        "wants_news": wants_news,
+    }
+    for _attempt in range(REGISTER_ATTEMPTS):
+        try:
+            return _register_once(stop, fields, workshops, accept_waiting_list, by_organiser, now)
+        except _AddressChanged:
+            continue
+    raise EmailTaken()
+
+
+@transaction.atomic
+def _register_once(stop, fields, workshops, accept_waiting_list, by_organiser, now):
+    registration = Registration(stop=stop, status=Status.CONFIRMED, **fields)
     # The row and its e-mail first, the stop's lock last: that lock is held until the commit,
     # and every registration of the stop waits for it. The INSERT is also the same-address
     # check: it writes nothing where the address is registered (the one-per-stop unique
     # index), and waits for the commit of a registration of that address under way.
     if rows.insert_unless_taken(registration):
-        workshops = seats.check_workshops(stop, mode, workshops)
         emails.send_registration_received(registration)
         _take_places(registration, workshops, accept_waiting_list, by_organiser, now)
         return registration, True
-    existing = _registered(stop, email)
-    if existing is None:  # a clash on another unique key: the management key
-        raise IntegrityError("The registration's management key is already taken.")
     locked = seats.lock_stop(stop, only=seats.SEAT_FIELDS)
     seats.check_open(locked, now, by_organiser=by_organiser)
+    # Under the stop's lock, which a cancellation takes: the registration found stays active
+    # until the commit.
+    existing = _registered(stop, fields["email"])
+    if existing is None:  # cancelled since the INSERT (or a clash of management keys)
+        raise _AddressChanged
     if by_organiser:
         raise EmailTaken()
     existing = Registration.objects.get(pk=existing)
@@ -88,10 +106,12 @@ def register(
 def _take_places(registration, workshops, accept_waiting_list, by_organiser, now):
     """The new registration's place at the stop and in its workshops, under the stop's lock.
 
-    Checks that registration is open there (a refusal rolls the registration back).
+    Checks that registration is open there, then the workshops chosen (a refusal rolls the
+    registration back).
     """
     locked = seats.lock_stop(registration.stop, only=seats.SEAT_FIELDS)
     seats.check_open(locked, now, by_organiser=by_organiser)
+    workshops = seats.check_workshops(registration.stop, registration.mode, workshops)
     if registration.mode == Mode.IN_PERSON and locked.seats_taken >= locked.capacity:
         if not accept_waiting_list:
             raise StopFull()
@@ -179,7 +199,9 @@ def update_details(*, registration, **details):
     unknown = set(details) - set(DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
-    registration = seats.lock_registration(registration)
+    # The stop's lock first, as every service: an organiser's form runs this and the other
+    # changes in one transaction.
+    registration = seats.lock_for_change(registration)
     if registration.status == Status.CANCELLED:
         raise RegistrationCancelled()
     changed = [name for name, value in details.items() if getattr(registration, name) != value]
@@ -194,14 +216,41 @@ def update_details(*, registration, **details):
     return registration
 
 
+# How long a change of address waits for a registration of the same address under way (which
+# may be waiting for this change's lock on the stop): less than PostgreSQL's deadlock_timeout.
+ADDRESS_WAIT = "200ms"
+
+
+def _write_address(registration):
+    """Save the registration's new address; EmailTaken when another registration holds it.
+
+    ``register`` writes a new address before it takes the stop's lock, which this change
+    holds: were that registration's address the same, each would wait for the other. The
+    UPDATE waits for it at most ``ADDRESS_WAIT`` (PostgreSQL's ``lock_timeout``, in a
+    savepoint), then refuses, as it refuses an address already registered.
+    """
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{ADDRESS_WAIT}'")
+            registration.save(update_fields=["email", "updated_at"])
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    except IntegrityError:  # registered at the same instant, committed since
+        raise EmailTaken() from None
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+            raise
+        raise EmailTaken() from None
+
+
 @transaction.atomic
 def change_email(*, registration, email, now=None):
     """An organiser corrects the e-mail address; the new address gets the management link."""
     now = now or timezone.now()
-    # The registration's row only, not the stop's: ``register`` writes a new address before
-    # it takes the stop's lock, so a change to the same address waits for that registration
-    # (the unique index) while holding no lock that it waits for.
-    registration = seats.lock_registration(registration)
+    registration = seats.lock_for_change(registration)
     _editable(registration, now, by_organiser=True)
     if email.lower() == registration.email.lower():
         return registration
@@ -214,10 +263,6 @@ def change_email(*, registration, email, now=None):
         raise EmailTaken()
     registration.email = email
     registration.full_clean(exclude=["stop"])
-    try:
-        with transaction.atomic():
-            registration.save(update_fields=["email", "updated_at"])
-    except IntegrityError:  # registered at the same instant, committed since
-        raise EmailTaken() from None
+    _write_address(registration)
     emails.send_fresh_link(registration)
     return registration

@@ -3,11 +3,11 @@
 Every service that changes seats locks the stop's row (``SELECT ... FOR NO KEY UPDATE`` on
 PostgreSQL; SQLite serialises write transactions with ``BEGIN IMMEDIATE``), then the rows of the
 workshops concerned, always in that order so that two transactions never wait on each other.
-An address enters a stop's registrations before any of these locks, or under none of them:
-a new registration and a walk-in write their row first and lock the stop last (the lock is
-held until the commit, so it is held briefly); an organiser's change of address locks the
-registration's row only. A second write of the same address then waits for the first one's
-commit (the one-per-stop unique index) while holding no lock that the first waits for. Seats are
+A new registration and a walk-in write their row before these locks and lock the stop last
+(the lock is held until the commit, so it is held briefly): a second registration of the same
+address waits for the first one's commit (the one-per-stop unique index) holding no lock. An
+organiser's change of address keeps the stop-first order, and waits for a registration of its
+new address under way at most ``registration.ADDRESS_WAIT``, then refuses. Seats are
 counted in ``Stop.seats_taken`` and ``Session.seats_taken``, which database check constraints
 keep within capacity; ``recount_seats`` rebuilds them from the rows, and
 ``manage.py check_seats`` reports any drift.

@@ -99,7 +99,9 @@ def save_survey_response(
 ):
     """Record (or replace) the attendee's answer; ``session_ratings`` maps session ids to 1–5."""
     registration = (
-        Registration.objects.select_for_update().select_related("stop").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("stop")
+        .get(pk=registration.pk)
     )
     check_survey_open(registration, now=now)
     _rating(overall_rating, "overall_rating")

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from background.models import EmailDelivery
 from events.models import Stop
 from registrations import selectors, services
 from registrations.models import Registration, WorkshopBooking
@@ -227,7 +228,7 @@ def sessions_waiting_for_a_lock(count, timeout=20):
     raise AssertionError(f"{count} sessions never waited for a lock")
 
 
-def in_thread(action, results):
+def in_thread(action, results, name=None):
     """Run ``action`` in a thread of its own; its value or its exception lands in ``results``."""
 
     def run():
@@ -238,7 +239,7 @@ def in_thread(action, results):
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, name=name)
     thread.start()
     return thread
 
@@ -299,9 +300,12 @@ def test_an_address_taken_while_its_registration_waits_for_the_stop_is_refused_c
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
 def test_an_organiser_changing_an_address_as_it_is_registered_never_deadlocks(monkeypatch):
-    """The change has taken its locks when the same address is registered online. Were the
-    stop's lock among them, the registration (its row written) would wait for the change, and
-    the change's new address for the registration: a deadlock, and an error for one of them."""
+    """The change holds its locks (the stop's among them) when the same address is registered
+    online: the registration, its row written, waits for the change's lock on the stop, and
+    the change's new address waits for the registration. Without a bound on that second wait
+    (``ADDRESS_WAIT``), PostgreSQL finds a deadlock and one of the two fails with an error;
+    with it, the change is refused as an address already registered, and the registration
+    goes through."""
     from registrations.services import registration as registration_services
 
     stop = StopFactory(capacity=10)
@@ -343,3 +347,127 @@ def test_an_organiser_changing_an_address_as_it_is_registered_never_deadlocks(mo
     assert created is True
     assert list(Registration.objects.active_with_email("same@example.org")) == [registration]
     assert Registration.objects.get(pk=other.pk).email == "other@example.org"
+
+
+def wait_for_a_lock_or(done, timeout=20):
+    """Return once ``done`` holds something or a session waits for a lock."""
+    deadline = time.monotonic() + timeout
+    while not done and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+def test_a_walk_in_and_an_online_registration_of_one_address_never_deadlock(monkeypatch):
+    """The desk's walk-in has taken the stop's lock when the same address is registered
+    online. Had the walk-in taken the lock before writing its row, the registration (its row
+    written) would wait for the lock, and the walk-in's row for the registration."""
+    stop = StopFactory(capacity=10)
+    paused, resume = threading.Event(), threading.Event()
+    lock_stop = seats.lock_stop
+
+    def pause_the_walk_in_once_locked(*args, **kwargs):
+        locked = lock_stop(*args, **kwargs)
+        if threading.current_thread().name == "walk-in":
+            paused.set()
+            resume.wait(timeout=30)
+        return locked
+
+    monkeypatch.setattr(seats, "lock_stop", pause_the_walk_in_once_locked)
+    walked_in, registered = [], []
+    walk_in = in_thread(
+        lambda: services.register_walk_in(
+            stop=stop,
+            first_name="Zoé",
+            last_name="Martin",
+            organisation="Mairie",
+            category="elected",
+            email="same@example.org",
+        ),
+        walked_in,
+        name="walk-in",
+    )
+    details = registration_details(email="Same@Example.org")
+    assert paused.wait(timeout=10)
+    online = in_thread(lambda: services.register(stop=stop, **details), registered)
+    wait_for_a_lock_or(registered)
+    resume.set()
+    for thread in (walk_in, online):
+        thread.join(timeout=30)
+
+    [walk_in_registration] = walked_in
+    assert isinstance(walk_in_registration, Registration), walk_in_registration
+    [(registration, created)] = registered  # the person online is sent their link
+    assert (registration, created) == (walk_in_registration, False)
+    assert Stop.objects.get(pk=stop.pk).seats_taken == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+def test_an_organiser_changing_address_and_mode_while_the_person_cancels_never_deadlocks():
+    """The admin's change form runs its services in one transaction (address, then mode).
+    Each takes the stop's lock before the registration's, as the cancellation does: the
+    cancellation waits for the form, never the other way round."""
+    stop = StopFactory(capacity=10)
+    person = services.register(stop=stop, **registration_details(email="ada@example.org"))[0]
+    paused, resume = threading.Event(), threading.Event()
+    changed, cancelled = [], []
+
+    def organiser_form():
+        with transaction.atomic():
+            changed_person = services.change_email(registration=person, email="ada@mairie.fr")
+            paused.set()
+            resume.wait(timeout=30)
+            return services.switch_mode(
+                registration=changed_person, mode="online", by_organiser=True
+            )
+
+    threads = [in_thread(organiser_form, changed)]
+    assert paused.wait(timeout=10)
+    threads.append(in_thread(lambda: services.cancel_registration(registration=person), cancelled))
+    wait_for_a_lock_or(cancelled)
+    resume.set()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert [type(result) for result in changed + cancelled] == [Registration, Registration]
+    person = Registration.objects.get(pk=person.pk)
+    assert (person.email, person.mode, person.status) == ("ada@mairie.fr", "online", "cancelled")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="transactions: PostgreSQL only")
+def test_an_address_freed_just_as_it_is_registered_again_is_registered(monkeypatch):
+    """The INSERT finds the address taken, then that registration is cancelled before the
+    stop's lock: the registration starts again and goes through (no error, no "already
+    registered" e-mail for a cancelled registration)."""
+    from registrations.services import registration as registration_services
+
+    stop = StopFactory(capacity=10)
+    first = services.register(stop=stop, **registration_details(email="ada@example.org"))[0]
+    insert = registration_services.rows.insert_unless_taken
+    calls = []
+
+    def cancelled_meanwhile(instance):
+        written = insert(instance)
+        calls.append(written)
+        if not written and len(calls) == 1:  # another connection cancels, and commits
+            thread = in_thread(
+                lambda: services.cancel_registration(registration=first, notify=False), []
+            )
+            thread.join(timeout=30)
+        return written
+
+    monkeypatch.setattr(registration_services.rows, "insert_unless_taken", cancelled_meanwhile)
+    again, created = services.register(stop=stop, **registration_details(email="ADA@example.org"))
+
+    assert calls == [False, True]
+    assert created is True
+    assert Registration.objects.get(pk=first.pk).status == "cancelled"
+    assert list(Registration.objects.active_with_email("ada@example.org")) == [again]
+    kinds = list(EmailDelivery.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["received", "received"]
