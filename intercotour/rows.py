@@ -1,6 +1,6 @@
 """New rows written out as SQL, for the hot paths (a registration, its e-mail)."""
 
-from django.db import connections, router
+from django.db import connection
 from django.db.models import signals
 
 
@@ -19,15 +19,14 @@ def insert_unless_taken(instance):
     """
     model = type(instance)
     meta = model._meta
-    using = router.db_for_write(model, instance=instance)
-    connection = connections[using]
-    signals.pre_save.send(
-        sender=model, instance=instance, raw=False, using=using, update_fields=None
-    )
+    using = connection.alias  # one database, as the services' transactions and locks
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     if any(field.has_db_default() or field.generated for field in fields):
         # save() leaves these to the database; this INSERT would write them.
         raise TypeError(f"{model.__name__}: a field set by the database; use save().")
+    signals.pre_save.send(
+        sender=model, instance=instance, raw=False, using=using, update_fields=None
+    )
     values = [
         field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields
     ]

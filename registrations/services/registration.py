@@ -9,11 +9,14 @@ from intercotour import rows
 from .. import emails
 from ..models import DETAIL_FIELDS, Registration
 from . import seats
-from .errors import EmailTaken, RegistrationCancelled, StopFull
+from .errors import EmailTaken, InvalidWorkshopChoice, RegistrationCancelled, StopFull
 
 Mode = Registration.Mode
 Status = Registration.Status
 CHANGES_CLOSED = _("Registration is closed: changes are no longer possible.")
+
+
+LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED = "55P03", "40P01"  # PostgreSQL's SQLSTATEs
 
 
 class _AddressChanged(Exception):
@@ -50,8 +53,9 @@ def register(
     Registering again with the same e-mail (any case) creates nothing: the existing
     registration's holder is sent their management link, and ``created`` is False.
     ``by_organiser``: a registration taken by phone, accepted until the day is over.
-    Each attempt is one transaction; one that finds the address's registration cancelled
-    meanwhile starts again (at most ``REGISTER_ATTEMPTS``).
+    Each attempt is one transaction (a savepoint inside the caller's): one that finds the
+    address's registration cancelled meanwhile starts again (at most ``REGISTER_ATTEMPTS``).
+    The caller must not hold the stop's lock: the registration's row is written before it.
     """
     now = now or timezone.now()
     fields = {
@@ -75,7 +79,19 @@ def register(
             return _register_once(stop, fields, workshops, accept_waiting_list, by_organiser, now)
         except _AddressChanged:
             continue
-    raise EmailTaken()
+        except OperationalError as error:
+            # PostgreSQL's deadlock detector chose this attempt (an organiser gave its address
+            # to someone else at that instant, ``ADDRESS_WAIT``): it starts again.
+            if _sqlstate(error) != DEADLOCK_DETECTED:
+                raise
+    raise IntegrityError(
+        f"No registration written in {REGISTER_ATTEMPTS} attempts: a unique key other than "
+        "the address's clashes every time."
+    )
+
+
+def _sqlstate(error):
+    return getattr(error.__cause__, "sqlstate", None)
 
 
 @transaction.atomic
@@ -109,9 +125,15 @@ def _take_places(registration, workshops, accept_waiting_list, by_organiser, now
     Checks that registration is open there, then the workshops chosen (a refusal rolls the
     registration back).
     """
+    refused = None
+    try:  # before the lock (a query for two workshops or more); refused after the window
+        workshops = seats.check_workshops(registration.stop, registration.mode, workshops)
+    except InvalidWorkshopChoice as error:
+        refused = error
     locked = seats.lock_stop(registration.stop, only=seats.SEAT_FIELDS)
     seats.check_open(locked, now, by_organiser=by_organiser)
-    workshops = seats.check_workshops(registration.stop, registration.mode, workshops)
+    if refused is not None:
+        raise refused
     if registration.mode == Mode.IN_PERSON and locked.seats_taken >= locked.capacity:
         if not accept_waiting_list:
             raise StopFull()
@@ -216,9 +238,10 @@ def update_details(*, registration, **details):
     return registration
 
 
-# How long a change of address waits for a registration of the same address under way (which
-# may be waiting for this change's lock on the stop): less than PostgreSQL's deadlock_timeout.
-ADDRESS_WAIT = "200ms"
+# How long a change of address waits for a registration of the same address under way. Any
+# such wait is futile: that registration needs the stop's lock, which the change holds, to
+# finish. So the change gives up at once, well before PostgreSQL's deadlock_timeout (1 s).
+ADDRESS_WAIT = "10ms"
 
 
 def _write_address(registration):
@@ -227,21 +250,24 @@ def _write_address(registration):
     ``register`` writes a new address before it takes the stop's lock, which this change
     holds: were that registration's address the same, each would wait for the other. The
     UPDATE waits for it at most ``ADDRESS_WAIT`` (PostgreSQL's ``lock_timeout``, in a
-    savepoint), then refuses, as it refuses an address already registered.
+    savepoint, then set back), then refuses, as it refuses an address already registered.
     """
+    postgresql = connection.vendor == "postgresql"
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if postgresql:
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL lock_timeout = '{ADDRESS_WAIT}'")
+                    cursor.execute("SELECT current_setting('lock_timeout')")
+                    previous = cursor.fetchone()[0]
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [ADDRESS_WAIT])
             registration.save(update_fields=["email", "updated_at"])
-            if connection.vendor == "postgresql":
+            if postgresql:
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
     except IntegrityError:  # registered at the same instant, committed since
         raise EmailTaken() from None
     except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+        if _sqlstate(error) not in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
             raise
         raise EmailTaken() from None
 

@@ -248,8 +248,9 @@ def in_thread(action, results, name=None):
 @pytest.mark.parametrize("second", ["organiser changes an address", "walk-in at the desk"])
 def test_an_address_taken_while_its_registration_waits_for_the_stop_is_refused_cleanly(second):
     """A registration writes its row, then waits for the stop's lock; meanwhile an organiser
-    gives that address to someone else, or enters a walk-in with it. The second waits for the
-    registration (the unique index), never the other way round: no deadlock, and once the
+    gives that address to someone else, or enters a walk-in with it. The walk-in waits for the
+    registration's row (the unique index); the change of address queues for the stop's lock
+    behind it. Neither holds what the registration waits for: no deadlock, and once the
     registration commits, the second is refused with the usual message."""
     stop = StopFactory(capacity=10)
     other = services.register(stop=stop, **registration_details(email="other@example.org"))[0]
@@ -280,7 +281,7 @@ def test_an_address_taken_while_its_registration_waits_for_the_stop_is_refused_c
     threads.append(in_thread(lambda: services.register(stop=stop, **details), registered))
     sessions_waiting_for_a_lock(1)  # the registration, its row written, waits for the stop
     threads.append(in_thread(take_the_address, refused))
-    sessions_waiting_for_a_lock(2)  # the second waits for the registration's row
+    sessions_waiting_for_a_lock(2)  # the second waits for the registration, or for the stop
     release.set()
     for thread in threads:
         thread.join(timeout=30)
@@ -328,16 +329,7 @@ def test_an_organiser_changing_an_address_as_it_is_registered_never_deadlocks(mo
     ]
     assert paused.wait(timeout=10)
     threads.append(in_thread(lambda: services.register(stop=stop, **details), registered))
-    deadline = time.monotonic() + 20
-    while not registered and time.monotonic() < deadline:  # done, or waiting for a lock
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                break
-        time.sleep(0.02)
+    wait_for_a_lock_or(registered)
     resume.set()
     for thread in threads:
         thread.join(timeout=30)
@@ -352,7 +344,7 @@ def test_an_organiser_changing_an_address_as_it_is_registered_never_deadlocks(mo
 def wait_for_a_lock_or(done, timeout=20):
     """Return once ``done`` holds something or a session waits for a lock."""
     deadline = time.monotonic() + timeout
-    while not done and time.monotonic() < deadline:
+    while not done:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity "
@@ -360,6 +352,8 @@ def wait_for_a_lock_or(done, timeout=20):
             )
             if cursor.fetchone()[0]:
                 return
+        if time.monotonic() > deadline:
+            raise AssertionError("nothing done, nobody waiting for a lock")
         time.sleep(0.02)
 
 
@@ -450,14 +444,15 @@ def test_an_address_freed_just_as_it_is_registered_again_is_registered(monkeypat
     stop = StopFactory(capacity=10)
     first = services.register(stop=stop, **registration_details(email="ada@example.org"))[0]
     insert = registration_services.rows.insert_unless_taken
-    calls = []
+    calls, cancelled = [], []
 
     def cancelled_meanwhile(instance):
         written = insert(instance)
         calls.append(written)
         if not written and len(calls) == 1:  # another connection cancels, and commits
             thread = in_thread(
-                lambda: services.cancel_registration(registration=first, notify=False), []
+                lambda: services.cancel_registration(registration=first, notify=False),
+                cancelled,
             )
             thread.join(timeout=30)
         return written
@@ -466,8 +461,57 @@ def test_an_address_freed_just_as_it_is_registered_again_is_registered(monkeypat
     again, created = services.register(stop=stop, **registration_details(email="ADA@example.org"))
 
     assert calls == [False, True]
+    assert [type(result) for result in cancelled] == [Registration]
     assert created is True
     assert Registration.objects.get(pk=first.pk).status == "cancelled"
     assert list(Registration.objects.active_with_email("ada@example.org")) == [again]
     kinds = list(EmailDelivery.objects.order_by("pk").values_list("kind", flat=True))
     assert kinds == ["received", "received"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="lock_timeout: PostgreSQL only")
+def test_a_change_of_address_sets_the_lock_timeout_back_as_it_was():
+    """The change's short wait for the address is its own: the rest of the transaction (the
+    admin form's other changes) waits as long as before."""
+    stop = StopFactory(capacity=10)
+    person = services.register(stop=stop, **registration_details(email="ada@example.org"))[0]
+
+    def lock_timeout():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '7s'")
+        services.change_email(registration=person, email="ada@mairie.fr")
+        assert lock_timeout() == "7s"
+    assert Registration.objects.get(pk=person.pk).email == "ada@mairie.fr"
+
+
+def test_a_registration_chosen_as_a_deadlock_victim_starts_again(monkeypatch):
+    """PostgreSQL's deadlock detector may abort a registration (an organiser gave its address
+    to someone else at that instant): the registration is tried again, not lost."""
+    from django.db import OperationalError
+
+    from registrations.services import registration as registration_services
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    stop = StopFactory(capacity=10)
+    register_once = registration_services._register_once
+    attempts = []
+
+    def aborted_once(*args):
+        attempts.append(args)
+        if len(attempts) == 1:
+            raise OperationalError("deadlock detected") from Deadlock()
+        return register_once(*args)
+
+    monkeypatch.setattr(registration_services, "_register_once", aborted_once)
+    registration, created = services.register(stop=stop, **registration_details())
+
+    assert len(attempts) == 2
+    assert created is True
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"

@@ -285,6 +285,42 @@ def test_registration_outside_the_window_or_unpublished_is_refused(opens, closes
     assert not DBTaskResult.objects.exists()
 
 
+def test_a_closed_stop_says_closed_before_it_looks_at_the_workshops(stop, workshops):
+    ada = register(stop, email="ada@example.org")
+    stop.registration_closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    stop.save()
+    foreign = WorkshopFactory(stop=StopFactory())
+
+    with pytest.raises(services.RegistrationClosed):  # a new address
+        register(stop, workshops=[foreign])
+    with pytest.raises(services.RegistrationClosed):  # an address already registered
+        register(stop, email="ADA@example.org", workshops=[foreign])
+
+    assert list(Registration.objects.filter(stop=stop)) == [ada]
+
+
+def test_a_model_with_fields_the_database_sets_is_not_written_out(stop, monkeypatch):
+    """``rows.insert_unless_taken`` would write what ``save()`` leaves to the database."""
+    from django.db.models import Value
+    from django.db.models.signals import pre_save
+
+    from intercotour import rows
+
+    monkeypatch.setattr(Registration._meta.get_field("phone"), "db_default", Value(""))
+    heard = []
+    pre_save.connect(
+        lambda **kwargs: heard.append(kwargs), sender=Registration, weak=False, dispatch_uid="t"
+    )
+    try:
+        with pytest.raises(TypeError, match="set by the database"):
+            rows.insert_unless_taken(Registration(stop=stop, **registration_details()))
+    finally:
+        pre_save.disconnect(sender=Registration, dispatch_uid="t")
+
+    assert heard == []
+    assert not Registration.objects.exists()
+
+
 def test_full_stop_refuses_without_waiting_list_consent(stop):
     for _ in range(3):
         register(stop)
