@@ -151,9 +151,9 @@ def _registered(stop, email):
     """The id of the active registration of ``email`` (any case) to ``stop``, or None.
 
     As the one-per-stop unique index is (``lower(email)`` of active, non-blank
-    registrations): PostgreSQL answers from it.
+    registrations), and unsorted (at most one): PostgreSQL answers from that index.
     """
-    found = Registration.objects.active_with_email(email).filter(stop=stop)
+    found = Registration.objects.active_with_email(email).filter(stop=stop).order_by()
     return next(iter(found.values_list("pk", flat=True)[:1]), None)
 
 

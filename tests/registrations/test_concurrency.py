@@ -213,19 +213,36 @@ def test_one_address_registering_many_times_at_once_gets_one_registration():
     assert selectors.stops_seat_drift([stop]) == {}
 
 
+def lock_waiters():
+    """How many sessions of this database wait for a lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
 def sessions_waiting_for_a_lock(count, timeout=20):
     """Return once ``count`` other sessions of this database wait for a lock."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0] >= count:
-                return
+        if lock_waiters() >= count:
+            return
         time.sleep(0.02)
     raise AssertionError(f"{count} sessions never waited for a lock")
+
+
+def walk_in(stop, email):
+    """The desk enters Zoé Martin, who did not register, with ``email``."""
+    return services.register_walk_in(
+        stop=stop,
+        first_name="Zoé",
+        last_name="Martin",
+        organisation="Mairie",
+        category="elected",
+        email=email,
+    )
 
 
 def in_thread(action, results, name=None):
@@ -265,14 +282,7 @@ def test_an_address_taken_while_its_registration_waits_for_the_stop_is_refused_c
 
     def take_the_address():
         if second == "walk-in at the desk":
-            return services.register_walk_in(
-                stop=stop,
-                first_name="Zoé",
-                last_name="Martin",
-                organisation="Mairie",
-                category="elected",
-                email="Same@Example.org",
-            )
+            return walk_in(stop, "Same@Example.org")
         return services.change_email(registration=other, email="same@example.org")
 
     threads = [in_thread(hold_the_stop, held)]
@@ -345,13 +355,8 @@ def wait_for_a_lock_or(done, timeout=20):
     """Return once ``done`` holds something or a session waits for a lock."""
     deadline = time.monotonic() + timeout
     while not done:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return
+        if lock_waiters():
+            return
         if time.monotonic() > deadline:
             raise AssertionError("nothing done, nobody waiting for a lock")
         time.sleep(0.02)
@@ -375,24 +380,13 @@ def test_a_walk_in_and_an_online_registration_of_one_address_never_deadlock(monk
 
     monkeypatch.setattr(seats, "lock_stop", pause_the_walk_in_once_locked)
     walked_in, registered = [], []
-    walk_in = in_thread(
-        lambda: services.register_walk_in(
-            stop=stop,
-            first_name="Zoé",
-            last_name="Martin",
-            organisation="Mairie",
-            category="elected",
-            email="same@example.org",
-        ),
-        walked_in,
-        name="walk-in",
-    )
+    desk = in_thread(lambda: walk_in(stop, "same@example.org"), walked_in, name="walk-in")
     details = registration_details(email="Same@Example.org")
     assert paused.wait(timeout=10)
     online = in_thread(lambda: services.register(stop=stop, **details), registered)
     wait_for_a_lock_or(registered)
     resume.set()
-    for thread in (walk_in, online):
+    for thread in (desk, online):
         thread.join(timeout=30)
 
     [walk_in_registration] = walked_in
