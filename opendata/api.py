@@ -12,6 +12,7 @@ import re
 from typing import Annotated
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import NinjaAPI, Path, Query, Swagger
@@ -71,11 +72,16 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
-def _cached(request, version, schema, build):
-    """The answer for this exact address at ``version``, rendered once (see page_cache)."""
+def _cached(request, version, schema, build, valid_until=lambda: None):
+    """The answer for this exact address at ``version``, rendered once (see page_cache).
+
+    ``valid_until()``, asked after ``build()``: until when the answer holds by itself (an
+    answer that changes with the clock, such as a session's documents once its day is over).
+    """
 
     def render():
-        return schema.model_validate(build()).model_dump_json(), None
+        body = schema.model_validate(build()).model_dump_json()
+        return body, valid_until()
 
     name = "api:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     response = cached_page(request, name, version, render)
@@ -216,8 +222,17 @@ def list_sessions(
 ):
     """Les sessions des étapes publiées, dans l’ordre du programme, avec leurs intervenants.
 
-    Pour un atelier, `seats` et `seats_left` donnent les places et les places restantes.
+    Pour un atelier, `seats` et `seats_left` donnent les places et les places restantes. Une
+    fois la journée terminée, `documents` et `replay_url` donnent les documents des
+    intervenants et le lien du replay.
     """
+    now = timezone.now()
+    days_to_end = set()  # the ends of the days listed that are not over yet
+
+    def record(session):
+        if not session.stop.is_over(now):
+            days_to_end.add(session.stop.ends_at)
+        return records.session(session, now)
 
     def build():
         _check_tour(tour)
@@ -225,15 +240,21 @@ def list_sessions(
         sessions = (
             Session.objects.filter(stop__status=Stop.Status.PUBLISHED)
             .select_related("stop")
-            .prefetch_related(line_ups())
+            .prefetch_related(line_ups(), "documents")
             .order_by("stop__date", "starts_at", "ends_at", "pk")
         )
         filters = {"stop__tour__slug": tour, "stop__slug": stop, "kind": kind}
         sessions = sessions.filter(**{k: v for k, v in filters.items() if v is not None})
         sessions = _dated(sessions, "starts_at__date", date, date_from, date_to)
-        return paginate(request, sessions, page=page, page_size=page_size, record=records.session)
+        return paginate(request, sessions, page=page, page_size=page_size, record=record)
 
-    return _cached(request, versions(SITE, SEATS), schemas.SessionPage, build)
+    return _cached(
+        request,
+        versions(SITE, SEATS),
+        schemas.SessionPage,
+        build,
+        valid_until=lambda: min(days_to_end, default=None),
+    )
 
 
 def _public_speakers(**filters):

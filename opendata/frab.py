@@ -78,7 +78,26 @@ def _person(line_up):
     }
 
 
-def _event(session, stop, prefix):
+def _after_the_day(session, stop, now):
+    """The replay (a link) and the speakers' documents (attachments, as slides), published
+    once the day is over, as on the stop page. ``documents`` prefetched."""
+    if not stop.is_over(now):
+        return {"links": [], "attachments": []}
+    links = []
+    if session.replay_url:
+        links.append({"type": "media", "url": session.replay_url, "title": _("Watch the replay")})
+    attachments = [
+        {
+            "type": "slides",
+            "url": absolute_url(document.get_absolute_url()),
+            "title": document.title,
+        }
+        for document in session.documents.all()
+    ]
+    return {"links": links, "attachments": attachments}
+
+
+def _event(session, stop, prefix, now):
     starts_at = timezone.localtime(session.starts_at)
     line_ups = list(session.session_speakers.all())
     title_slug = slugify(session.title)[:40].strip("-_")
@@ -103,7 +122,7 @@ def _event(session, stop, prefix):
         ),
         "do_not_stream": session.in_person_only,
         "persons": [_person(line_up) for line_up in line_ups],
-        "links": [],
+        **_after_the_day(session, stop, now),
     }
 
 
@@ -116,8 +135,12 @@ def _day_bounds(stop, date, sessions):
     return min([opens, *starts]), max([closes, *ends])
 
 
-def schedule(stop, *, version):
-    """The frab JSON document of ``stop`` (sessions and line-ups prefetched)."""
+def schedule(stop, *, version, now=None):
+    """The frab JSON document of ``stop`` (sessions, line-ups and documents prefetched).
+
+    Once the day is over (at ``now``), sessions carry their replay and documents.
+    """
+    now = now or timezone.now()
     sessions = list(stop.sessions.all())
     prefix = acronym(stop)
     by_date = {}
@@ -137,7 +160,7 @@ def schedule(stop, *, version):
         day_start, day_end = _day_bounds(stop, date, day_sessions)
         rooms = {name: [] for name in room_names}
         for session in day_sessions:
-            rooms[_room_name(session, stop)].append(_event(session, stop, prefix))
+            rooms[_room_name(session, stop)].append(_event(session, stop, prefix, now))
         days.append(
             {
                 "index": index + 1,
@@ -232,4 +255,16 @@ def _xml_event(room, event):
     persons = ET.SubElement(element, "persons")
     for person in event["persons"]:
         _text(persons, "person", person["name"], id=person["id"], guid=person["guid"])
-    ET.SubElement(element, "links")
+    links = ET.SubElement(element, "links")
+    for link in event["links"]:
+        _text(links, "link", link["title"], href=link["url"], type=link["type"])
+    if event["attachments"]:
+        attachments = ET.SubElement(element, "attachments")
+        for attachment in event["attachments"]:
+            _text(
+                attachments,
+                "attachment",
+                attachment["title"],
+                href=attachment["url"],
+                type=attachment["type"],
+            )

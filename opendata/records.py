@@ -34,7 +34,27 @@ def stop(stop):
     }
 
 
-def session(session):
+def document(document):
+    return {
+        "title": document.title,
+        "url": absolute_url(document.get_absolute_url()),
+        "pages": document.pages,
+        "size": document.size,
+    }
+
+
+def after_the_day(session, now):
+    """The session's documents and replay link: public once its day is over, as on the stop
+    page (before then a document's address answers 404). ``documents`` prefetched."""
+    if not session.stop.is_over(now):
+        return {"documents": [], "replay_url": None}
+    return {
+        "documents": [document(item) for item in session.documents.all()],
+        "replay_url": session.replay_url or None,
+    }
+
+
+def session(session, now):
     return {
         "id": session.pk,
         "guid": guid("session", session.pk),
@@ -58,6 +78,7 @@ def session(session):
             }
             for line_up in session.session_speakers.all()
         ],
+        **after_the_day(session, now),
         "url": absolute_url(session.get_absolute_url()),
     }
 

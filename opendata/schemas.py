@@ -47,6 +47,13 @@ class LineUp(Schema):
     role_name: str
 
 
+class Document(Schema):
+    title: str
+    url: str = Field(description="Le PDF (diapositives, support) donné par un intervenant.")
+    pages: int
+    size: int = Field(description="Taille en octets.")
+
+
 class Session(Schema):
     id: int
     guid: str = Field(description="Identifiant stable, le même que dans les exports frab.")
@@ -64,6 +71,13 @@ class Session(Schema):
         description="Places restantes d’un atelier ; null pour les autres sessions."
     )
     speakers: list[LineUp]
+    documents: list[Document] = Field(
+        description="Documents des intervenants, publiés une fois la journée terminée ; vide avant."
+    )
+    replay_url: str | None = Field(
+        description="Lien du replay, publié une fois la journée terminée ; null avant ou "
+        "s’il n’y en a pas."
+    )
     url: str
 
 

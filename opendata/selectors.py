@@ -15,8 +15,11 @@ def line_ups():
 
 
 def published_stop_with_sessions(slug):
-    """The published stop ``slug`` with its sessions and line-ups in three queries, or None."""
-    sessions = Session.objects.order_by("starts_at", "ends_at", "pk").prefetch_related(line_ups())
+    """The published stop ``slug`` with its sessions, line-ups and the speakers' documents in
+    four queries, or None."""
+    sessions = Session.objects.order_by("starts_at", "ends_at", "pk").prefetch_related(
+        line_ups(), "documents"
+    )
     return (
         Stop.objects.published()
         .select_related("tour")

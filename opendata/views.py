@@ -2,6 +2,7 @@
 
 from django.http import Http404, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.http_cache import public_page
@@ -18,10 +19,15 @@ class StopNotFound(Http404):
 
 
 def _document(slug, version):
+    """The frab document of the stop ``slug``, and until when it holds by itself: the end of
+    the day, when the replays and documents appear (None once the day is over)."""
     stop = selectors.published_stop_with_sessions(slug)
     if stop is None:
         raise StopNotFound
-    return frab.schedule(stop, version=version)
+    now = timezone.now()
+    return frab.schedule(stop, version=version, now=now), (
+        None if stop.is_over(now) else stop.ends_at
+    )
 
 
 @public_page(lambda slug: versions(SITE))
@@ -30,7 +36,8 @@ def schedule_xml(request, slug):
 
     def render():
         url = frab.absolute_url(reverse("opendata:schedule_xml", kwargs={"slug": slug}))
-        return frab.to_xml(_document(slug, version), url=url), None
+        document, valid_until = _document(slug, version)
+        return frab.to_xml(document, url=url), valid_until
 
     response = cached_page(request, f"frab-xml:{slug}", version, render)
     response["Content-Type"] = XML_TYPE
@@ -42,7 +49,8 @@ def schedule_json(request, slug):
     version = versions(SITE)
 
     def render():
-        return frab.to_json(_document(slug, version)), None
+        document, valid_until = _document(slug, version)
+        return frab.to_json(document), valid_until
 
     try:
         response = cached_page(request, f"frab-json:{slug}", version, render)

@@ -10,6 +10,6 @@ class SpeakersConfig(AppConfig):
     def ready(self):
         from events.content import track_content
 
-        from .models import Restitution, SessionSpeaker, Speaker
+        from .models import Restitution, SessionDocument, SessionSpeaker, Speaker
 
-        track_content(Speaker, SessionSpeaker, Restitution)
+        track_content(Speaker, SessionSpeaker, Restitution, SessionDocument)

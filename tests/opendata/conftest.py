@@ -38,3 +38,16 @@ def large_stop(db):
 
     generate_large_day()
     return Stop.objects.get(slug=LARGE_SLUG)
+
+
+def give_document(session, title, pages=1):
+    """A speaker's PDF for ``session``, as ``speakers.documents.add_document`` stores it."""
+    from django.core.files.base import ContentFile
+
+    from speakers.models import SessionDocument
+
+    content = b"%PDF-1.4\n%%EOF\n"
+    document = SessionDocument(session=session, title=title, size=len(content), pages=pages)
+    document.file.save("document.pdf", ContentFile(content), save=False)
+    document.save()
+    return document

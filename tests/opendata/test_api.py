@@ -1,8 +1,10 @@
 """The read-only JSON API: public data only, paginated, filtered, French errors, fast."""
 
 import datetime
+from unittest import mock
 
 import pytest
+from django.conf import settings
 
 from events.models import Stop
 from opendata.frab import guid
@@ -16,6 +18,8 @@ from tests.factories import (
     WorkshopFactory,
     registration_details,
 )
+
+from .conftest import give_document
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +56,51 @@ def test_seats_left_follow_a_registration_at_once(client, django_capture_on_comm
         services.register(stop=stop, **registration_details(), workshops=[workshop])
 
     assert client.get(url).json()["results"][0]["seats_left"] == 19
+
+
+def test_sessions_carry_documents_and_replay_once_the_day_is_over(client, demo_stop):
+    plenary = demo_stop.sessions.filter(kind="plenary").get()
+    plenary.replay_url = "https://video.example.org/pleniere"
+    plenary.save()
+    document = give_document(plenary, "Diapositives de la plénière", pages=12)
+
+    data = client.get("/api/v1/sessions", {"stop": demo_stop.slug, "page_size": 100}).json()
+
+    by_id = {session["id"]: session for session in data["results"]}
+    assert by_id[plenary.pk]["documents"] == [
+        {
+            "title": "Diapositives de la plénière",
+            "url": f"{settings.SITE_URL}{document.get_absolute_url()}",
+            "pages": 12,
+            "size": document.size,
+        }
+    ]
+    assert by_id[plenary.pk]["replay_url"] == "https://video.example.org/pleniere"
+    others = [session for pk, session in by_id.items() if pk != plenary.pk]
+    assert all(s["documents"] == [] and s["replay_url"] is None for s in others)
+
+
+def test_documents_and_replay_stay_hidden_until_the_day_ends(client):
+    stop = StopFactory()  # in a month
+    session = SessionFactory(stop=stop, replay_url="https://video.example.org/direct")
+    give_document(session, "Support de l’atelier")
+    url = f"/api/v1/sessions?stop={stop.slug}"
+
+    before = client.get(url)  # cached, until the end of the day
+    after_the_day = stop.ends_at + datetime.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=after_the_day):
+        after = client.get(url, headers={"If-None-Match": before["ETag"]})
+
+    assert (
+        before.json()["results"][0]["documents"],
+        before.json()["results"][0]["replay_url"],
+    ) == (
+        [],
+        None,
+    )
+    assert after.status_code == 200
+    assert [d["title"] for d in after.json()["results"][0]["documents"]] == ["Support de l’atelier"]
+    assert after.json()["results"][0]["replay_url"] == "https://video.example.org/direct"
 
 
 def test_api_shows_published_stops_only(client):
@@ -195,8 +244,8 @@ def make_programme(sessions, speakers):
 
 
 # Cold: the stop filter's check, the count, the page of sessions with their stops, the
-# line-ups with their speakers. Warm: none, the answer comes from the cache.
-SESSIONS_COLD = 4
+# line-ups with their speakers, the speakers' documents. Warm: none, from the cache.
+SESSIONS_COLD = 5
 SESSIONS_WARM = 0
 
 

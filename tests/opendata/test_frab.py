@@ -1,8 +1,11 @@
 """The frab schedule exports: valid against the public schemas, complete, stable, fast."""
 
+import datetime
 import json
+from unittest import mock
 
 import pytest
+from django.conf import settings
 from lxml import etree
 
 from events.models import Session, Stop
@@ -15,6 +18,8 @@ from tests.factories import (
     StopFactory,
     WorkshopFactory,
 )
+
+from .conftest import give_document
 
 pytestmark = pytest.mark.django_db
 
@@ -198,8 +203,9 @@ def make_stop(sessions, speakers):
     return stop
 
 
-# Cold: the stop with its tour, the sessions, the line-ups with their speakers. Warm: none.
-EXPORT_COLD = 3
+# Cold: the stop with its tour, the sessions, the line-ups with their speakers, the speakers'
+# documents. Warm: none.
+EXPORT_COLD = 4
 EXPORT_WARM = 0
 
 
@@ -217,3 +223,68 @@ def test_export_query_count_does_not_grow_with_the_programme(
 
     assert cold.content == warm.content
     assert cold.content.count(b"Salle 3") >= sessions // 4
+
+
+def xml_references(event, tag):
+    return [(item.get("href"), item.get("type"), item.text) for item in event.iter(tag)]
+
+
+def json_references(event, key):
+    return [(item["url"], item["type"], item["title"]) for item in event[key]]
+
+
+def json_events(document):
+    return [
+        event
+        for day in document["schedule"]["conference"]["days"]
+        for events in day["rooms"].values()
+        for event in events
+    ]
+
+
+def test_after_the_day_exports_carry_the_replays_and_documents(
+    client, demo_stop, frab_xml_schema, frab_json_validator
+):
+    plenary = demo_stop.sessions.filter(kind="plenary").get()
+    plenary.replay_url = "https://video.example.org/pleniere"
+    plenary.save()
+    document = give_document(plenary, "Diapositives de la plénière")
+    slides = f"{settings.SITE_URL}{document.get_absolute_url()}"
+
+    root = get_xml(client, demo_stop)
+    data = get_json(client, demo_stop)
+
+    assert frab_xml_schema.validate(root), frab_xml_schema.error_log
+    assert not json_errors(frab_json_validator, data)
+    event = next(e for e in root.iter("event") if e.get("id") == str(plenary.pk))
+    replay = ("https://video.example.org/pleniere", "media", "Voir le replay")
+    assert xml_references(event, "link") == [replay]
+    assert xml_references(event, "attachment") == [
+        (slides, "slides", "Diapositives de la plénière")
+    ]
+    entry = next(e for e in json_events(data) if e["id"] == plenary.pk)
+    assert json_references(entry, "links") == [replay]
+    assert json_references(entry, "attachments") == [
+        (slides, "slides", "Diapositives de la plénière")
+    ]
+    others = [e for e in json_events(data) if e["id"] != plenary.pk]
+    assert all(e["links"] == [] and e["attachments"] == [] for e in others)
+
+
+@pytest.mark.parametrize("export", ["schedule.xml", "schedule.json"])
+def test_replays_and_documents_appear_in_the_exports_when_the_day_ends(client, export):
+    stop = StopFactory()  # in a month
+    session = SessionFactory(stop=stop, replay_url="https://video.example.org/direct")
+    give_document(session, "Support de l’atelier")
+    url = f"/{stop.slug}/{export}"
+
+    before = client.get(url)  # cached, until the end of the day
+    after_the_day = stop.ends_at + datetime.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=after_the_day):
+        after = client.get(url, headers={"If-None-Match": before["ETag"]})
+
+    assert "video.example.org" not in before.content.decode()
+    assert "Support de l’atelier" not in before.content.decode()
+    assert after.status_code == 200
+    assert "https://video.example.org/direct" in after.content.decode()
+    assert "Support de l’atelier" in after.content.decode()

@@ -279,6 +279,26 @@ def test_documents_and_replay_show_under_the_session_after_the_day(client, plena
     assert 'href="https://video.example.org/pleniere"' in page.text
 
 
+def test_a_document_given_or_withdrawn_shows_at_once_on_the_cached_stop_page(
+    client, plenary, speaker, django_capture_on_commit_callbacks
+):
+    stop_url = plenary.stop.get_absolute_url()
+    before = text_of(client.get(stop_url))  # the page is now cached
+    sign_in(client, speaker)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_document(client, plenary, pdf_bytes(pages=1))
+    given = text_of(client.get(stop_url))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("speaker_portal:document_remove", args=[SessionDocument.objects.get().pk])
+        )
+    withdrawn = text_of(client.get(stop_url))
+
+    assert "Diapositives de la plénière" not in before
+    assert "Diapositives de la plénière (PDF, 1 page," in given
+    assert "Diapositives de la plénière" not in withdrawn
+
+
 def test_public_download_is_a_pdf_attachment_with_safe_headers(client, plenary, speaker):
     sign_in(client, speaker)
     content = pdf_bytes(pages=2)
