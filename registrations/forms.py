@@ -114,6 +114,10 @@ ACCEPT_WAITING_LIST = forms.BooleanField(
 )
 
 
+def category_choices():
+    return [("", _("— choose —")), *Registration.Category.choices]
+
+
 class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelForm):
     mode = forms.ChoiceField(
         label=_("How will you attend?"),
@@ -174,9 +178,7 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
             )
         self.fields["email"].required = True  # blank only for walk-ins at the door
         self.fields["phone"].validators.append(phone_validator)
-        self.fields["category"].choices = [("", _("— choose —"))] + list(
-            Registration.Category.choices
-        )
+        self.fields["category"].choices = category_choices()
         if workshops is None:
             workshops = list(stop.sessions.workshops().order_by("starts_at", "pk"))
         self.add_workshop_fields(workshops, seat_marks=seat_marks)
@@ -245,6 +247,7 @@ class DetailsForm(AccessibleErrorsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(phone_validator)
+        self.fields["category"].choices = category_choices()
 
     def _post_clean(self):
         # Saved by the registration service.

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from events.http_cache import public_page
@@ -17,6 +18,7 @@ from intercotour.guards import form_guard
 from . import certificates, form_page, my_tour_views, selectors, services, tasks
 from .calendars import registration_calendar
 from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
+from .models import Registration
 from .my_tour import prefilled_details
 from .tokens import ExpiredToken, InvalidToken, day_is_over, registration_from_token
 
@@ -213,11 +215,23 @@ def _apply_workshops(registration, form):
 
 
 def _apply_mode(registration, form):
+    mode = form.cleaned_data["mode"]
+    gives_up = []  # workshops are in person only: going online releases their seats
+    if mode == Registration.Mode.ONLINE and registration.mode != mode:
+        gives_up = [b.session.title for b in registration.bookings.select_related("session")]
     services.switch_mode(
         registration=registration,
-        mode=form.cleaned_data["mode"],
+        mode=mode,
         accept_waiting_list=form.cleaned_data["accept_waiting_list"],
     )
+    if gives_up:
+        return ngettext(
+            "You now follow the day online. Your place in the workshop %(workshops)s has been "
+            "released. A summary has been sent by e-mail.",
+            "You now follow the day online. Your places in the workshops %(workshops)s have "
+            "been released. A summary has been sent by e-mail.",
+            len(gives_up),
+        ) % {"workshops": ", ".join(_("“%(title)s”") % {"title": title} for title in gives_up)}
     return _("Your attendance has been changed. A summary has been sent by e-mail.")
 
 

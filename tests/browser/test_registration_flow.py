@@ -37,7 +37,7 @@ def test_register_then_change_workshop_then_cancel(
     page.get_by_role("button", name="S’inscrire").click()
 
     expect(page.get_by_role("heading", name="Merci, vous êtes inscrit·e")).to_be_visible()
-    expect(page.get_by_text("Votre place sur place est confirmée.")).to_be_visible()
+    expect(page.get_by_text("Votre place en présentiel est confirmée.")).to_be_visible()
     check_accessibility(page)
     registration = Registration.objects.get(email="camille.durand@example.org")
     assert registration.bookings.get().session.title.startswith("IA et aide à la décision")

@@ -46,7 +46,7 @@ def test_a_full_workshop_then_a_full_day_show_on_the_form(client, stop, workshop
 
     assert f"{workshops[0].title} (complet – liste d’attente)" in page
     assert "0 place restante en présentiel." in text_of(full)
-    assert "Toutes les places sur place sont prises" in text_of(full)
+    assert "Toutes les places en présentiel sont prises" in text_of(full)
     online = full.text.split('value="online"')[1].split(">")[0]
     assert "checked" in online
 

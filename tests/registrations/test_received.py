@@ -32,7 +32,7 @@ def test_thank_you_page_says_the_place_and_the_workshop_are_confirmed(
 
     page = text_of(response)
     assert response.redirect_chain == [(f"/{stop.slug}/inscription/merci/", 302)]
-    assert "Votre place sur place est confirmée." in page
+    assert "Votre place en présentiel est confirmée." in page
     assert f"{workshops[0].title} (15h00–16h30) : place confirmée" in page
     assert "liste d’attente" not in page
 
@@ -46,7 +46,7 @@ def test_thank_you_page_gives_the_rank_on_the_days_waiting_list(client, stop, wo
     page = text_of(response)
     assert "vous êtes n° 2 sur la liste d’attente de la journée" in page
     assert f"{workshops[0].title} (15h00–16h30) : liste d’attente, dès que vous aurez" in page
-    assert "Votre place sur place est confirmée." not in page
+    assert "Votre place en présentiel est confirmée." not in page
 
 
 def test_thank_you_page_gives_the_rank_on_each_workshops_waiting_list(
@@ -62,7 +62,7 @@ def test_thank_you_page_gives_the_rank_on_each_workshops_waiting_list(
     response = register(client, stop, {**form_data, "accept_waiting_list": "on"})
 
     page = text_of(response)
-    assert "Votre place sur place est confirmée." in page
+    assert "Votre place en présentiel est confirmée." in page
     assert f"{workshops[0].title} (15h00–16h30) : liste d’attente, n° 2" in page
 
 

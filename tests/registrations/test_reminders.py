@@ -174,7 +174,7 @@ def test_no_place_to_answer_for_online(client, db):
     response = client.post(answer_url(online, CONFIRM))
 
     assert response.status_code == 409
-    assert "aucune place sur place" in text_of(response)
+    assert "aucune place en présentiel" in text_of(response)
 
 
 def test_reminder_days_are_validated_in_french(admin_client, db):

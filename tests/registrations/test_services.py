@@ -463,6 +463,24 @@ def test_after_the_day_a_freed_place_goes_to_nobody(stop, workshops, deliver_ema
     assert "waiting@example.org" not in {m.to[0] for m in mail.outbox}
 
 
+@pytest.mark.parametrize(
+    ("mode", "says_the_place_goes_on"), [("in_person", True), ("online", False)]
+)
+def test_the_cancellation_email_mentions_the_waiting_list_only_for_an_in_person_place(
+    stop, deliver_emails, mode, says_the_place_goes_on
+):
+    registration = register(stop, mode=mode)
+
+    with deliver_emails():
+        services.cancel_registration(registration=registration)
+
+    (message,) = mail.outbox
+    assert "est annulée. Merci de nous avoir prévenus" in message.body
+    assert ("votre place revient à la prochaine personne" in message.body) is (
+        says_the_place_goes_on
+    )
+
+
 def test_cancel_twice_changes_nothing(stop, workshops, deliver_emails):
     registration = register(stop, workshops=[workshops[0]])
     register(stop)

@@ -91,7 +91,7 @@ def test_valid_registration_saves_and_redirects_to_the_received_page(
     assert registration.bookings.get().session == workshops[0]
     page = text_of(response)
     assert "Merci, vous êtes inscrit·e" in page
-    assert "Votre place sur place est confirmée." in page
+    assert "Votre place en présentiel est confirmée." in page
     assert "Un récapitulatif vient d’être envoyé à camille.durand@example.org" in page
     assert mail.outbox[0].to == ["camille.durand@example.org"]
     assert "camille" not in response.redirect_chain[0][0]
@@ -346,6 +346,70 @@ def test_switch_to_online_from_the_management_page(client, registration, stop):
     registration.refresh_from_db()
     assert registration.mode == "online"
     assert Stop.objects.get(pk=stop.pk).seats_taken == 0
+
+
+def test_going_online_says_beforehand_and_afterwards_that_the_workshop_is_given_up(
+    client, registration, workshops
+):
+    before = text_of(client.get(manage_url(registration)))
+
+    response = client.post(manage_url(registration, "participation/"), {"mode": "online"})
+    after = text_of(client.get(response.url))
+
+    assert "Suivre la journée en ligne libère votre place en présentiel et vos places aux " in (
+        before
+    )
+    assert (
+        "Vous suivez désormais la journée en ligne. Votre place à l’atelier "
+        f"« {workshops[0].title} » est libérée." in after
+    )
+    assert not registration.bookings.exists()
+
+
+def test_a_workshop_chosen_from_a_stale_page_after_going_online_says_why_it_is_refused(
+    client, registration, workshops
+):
+    services.switch_mode(registration=registration, mode="online")  # in another tab
+    slot = slot_field_name(workshops[0].starts_at)
+
+    response = client.post(manage_url(registration, "ateliers/"), {slot: str(workshops[1].pk)})
+
+    assert response.status_code == 400
+    assert "Les ateliers se tiennent uniquement en présentiel : choisissez" in text_of(response)
+    assert not registration.bookings.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "prefix", "data"),
+    [
+        ("ateliers/", "workshops", lambda slot: {slot: "999999"}),
+        ("participation/", "mode", lambda slot: {"mode": "by pigeon"}),
+        ("coordonnees/", "details", lambda slot: {"first_name": ""}),
+        ("annulation/", "cancel", lambda slot: {}),
+    ],
+)
+def test_a_refused_management_form_brings_the_browser_to_its_errors(
+    client, registration, workshops, action, prefix, data
+):
+    page = client.get(manage_url(registration)).content.decode()
+
+    response = client.post(
+        manage_url(registration, action), data(slot_field_name(workshops[0].starts_at))
+    )
+
+    form = re.search(rf'<form method="post" action="([^"]*{action})#([^"]+)"', page)
+    assert form, f"no form posting to {action}"
+    assert form.group(2) == f"{prefix}-errors"
+    assert response.status_code == 400
+    assert f'id="{prefix}-errors"' in response.content.decode()
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"
+
+
+def test_the_details_form_asks_to_choose_a_category_in_french(client, registration):
+    page = client.get(manage_url(registration)).content.decode()
+
+    assert "— choisissez —" in page
+    assert "---------" not in page
 
 
 def test_update_details_from_the_management_page(client, registration):
