@@ -189,9 +189,10 @@ class RegistrationAdmin(WordedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("workshops"))
     def workshops(self, registration):
+        waiting = pgettext_lazy("a workshop booking", "waiting list")
         return ", ".join(
             booking.session.title
-            + ("" if booking.status == booking.Status.CONFIRMED else f" ({_('waiting')})")
+            + ("" if booking.status == booking.Status.CONFIRMED else f" ({waiting})")
             for booking in registration.bookings.all()
         )
 

@@ -177,3 +177,42 @@ def test_history_names_only_the_field_changed_in_french(french_admin, day):
     assert "Champ modifié : adresse du lieu." in history
     assert "introduction" not in history.lower()
     assert "Venue address" not in history
+
+
+def test_history_counts_its_entries_in_french(french_admin, day):
+    stop = day["stop"]
+    stop_change = admin_url(Stop, "change", stop.pk)
+    french_admin.post(stop_change, stop_change_data(french_admin, stop, venue_name="Salle A"))
+
+    one = visible_text(french_admin.get(admin_url(Stop, "history", stop.pk)))
+    french_admin.post(stop_change, stop_change_data(french_admin, stop, venue_name="Salle B"))
+    two = visible_text(french_admin.get(admin_url(Stop, "history", stop.pk)))
+
+    assert "1 entrée" in one
+    assert "2 entrées" in two
+
+
+def test_desk_search_finding_nobody_says_so_in_french(french_admin, day):
+    url = reverse("admin:events_stop_check_in", args=[day["stop"].pk])
+
+    page = visible_text(french_admin.get(url, {"q": "Personne-Inconnue"}))
+
+    assert "Aucune personne trouvée. Une personne sans inscription ?" in page
+
+
+def test_registrations_list_marks_a_waited_workshop_in_french(french_admin, day):
+    stop, workshop = day["stop"], day["workshop"]
+    Session.objects.filter(pk=workshop.pk).update(capacity=1)
+    services.register(
+        stop=stop,
+        **registration_details(
+            email="attente@example.org", workshops=[workshop], accept_waiting_list=True
+        ),
+    )
+
+    page = visible_text(
+        french_admin.get(admin_url(Registration, "changelist"), {"stop__id__exact": stop.pk})
+    )
+
+    assert f"{workshop.title} (liste d’attente)" in page
+    assert "(waiting)" not in page
