@@ -8,7 +8,7 @@ from .. import emails, traces
 from ..models import Registration
 from . import seats
 from .certificates import forget_certificate_archives
-from .errors import NoFreePlace, RegistrationError
+from .errors import NoFreePlace, RegistrationCancelled, RegistrationError
 
 Status = Registration.Status
 HEALTH_FIELDS = ["access_needs", "dietary_requirements", "reduced_mobility", "hearing_loop"]
@@ -109,5 +109,8 @@ def promote_registration(*, registration, now=None):
 
 
 def resend_confirmation(*, registration):
-    """Send the registration summary with its management link again."""
-    emails.send_fresh_link(registration)
+    """Send the confirmation again, as it stands: status, summary, management link and, for
+    a confirmed place, the calendar and the ticket. Not for a cancelled registration."""
+    if registration.status == Status.CANCELLED:
+        raise RegistrationCancelled()
+    emails.send_registration_received(registration)

@@ -319,10 +319,28 @@ def test_resend_and_check_in_actions(admin_client, stop, deliver_emails):
         action(admin_client, "resend_confirmation", [registration])
     action(admin_client, "mark_checked_in", [registration])
 
-    assert [(m.to, m.subject.split(" – ")[0]) for m in mail.outbox] == [
-        (["ada@example.org"], "[IntercoTOUR] Votre lien pour gérer votre inscription")
-    ]
+    (message,) = mail.outbox
+    assert (message.to, message.subject.split(" – ")[0]) == (
+        ["ada@example.org"],
+        "[IntercoTOUR] Inscription confirmée",
+    )
+    assert "Vous avez demandé" not in message.body
+    attached = {a[0] if isinstance(a, tuple) else a.get_filename() for a in message.attachments}
+    assert attached == {"intercotour.ics", "billet-intercotour.png"}
     assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
+
+
+def test_resending_to_a_cancelled_registration_is_refused_and_sends_nothing(
+    admin_client, stop, deliver_emails
+):
+    registration = register(stop, first_name="Ada", last_name="Annulée")
+    services.cancel_registration(registration=registration, notify=False)
+
+    with deliver_emails():
+        response = action(admin_client, "resend_confirmation", [registration])
+
+    assert "Cette inscription a été annulée" in text_of(response)
+    assert mail.outbox == []
 
 
 # --- Dashboard and exports ---------------------------------------------------------------

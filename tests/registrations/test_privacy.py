@@ -223,7 +223,7 @@ def test_every_email_sent_is_in_the_persons_data(client, camille, run_tasks):
     data = client.get(reverse("registrations:my_data", args=[make_token(camille)])).json()
 
     emails = data["emails_sent"]
-    assert sorted(e["kind"] for e in emails) == ["fresh_link", "message", "received"]
+    assert sorted(e["kind"] for e in emails) == ["message", "received", "received"]
     assert {e["status"] for e in emails} == {"sent"}
     assert {e["subject"] for e in emails} == {m.subject for m in mail.outbox}
     assert "[IntercoTOUR] Plan d’accès" in {e["subject"] for e in emails}
