@@ -2,18 +2,39 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from intercotour.admin_log import log_change
+from intercotour.admin_wording import WordedAdmin, Wording
 
 from . import outbox
+from .kinds import kind_choices, kind_label
 from .models import EmailDelivery
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kind_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "subject", "stop", "status", "attempts", "created_at"]
-    list_filter = ["status", "kind", "stop"]
+class EmailDeliveryAdmin(WordedAdmin, admin.ModelAdmin):
+    # Each e-mail is read, never edited: its page is a view (the actions need "change").
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add an e-mail"),
+        change_title=pgettext_lazy("admin page title", "View the e-mail"),
+        view_title=pgettext_lazy("admin page title", "View the e-mail"),
+        add_button=_("Add an e-mail"),
+        delete_selected=_("Delete the selected e-mails"),
+    )
+    list_display = ["recipient", "kind_name", "subject", "stop", "status", "attempts", "created_at"]
+    list_filter = ["status", KindFilter, "stop"]
     list_select_related = ["stop"]
     search_fields = ["recipient", "subject"]
     readonly_fields = [f.name for f in EmailDelivery._meta.fields]
@@ -22,6 +43,13 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, delivery):
+        return kind_label(delivery.kind)
 
     @admin.action(description=_("Send again"), permissions=["change"])
     def resend(self, request, queryset):

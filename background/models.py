@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EmailDeliveryQuerySet(models.QuerySet):
@@ -27,10 +28,11 @@ class EmailDelivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Not needed any more")
+        # One e-mail's status (the dashboards' plural column headers are other messages).
+        QUEUED = "queued", pgettext_lazy("an e-mail", "Waiting")
+        SENT = "sent", pgettext_lazy("an e-mail", "Sent")
+        FAILED = "failed", pgettext_lazy("an e-mail", "Failed")
+        SKIPPED = "skipped", pgettext_lazy("an e-mail", "Not needed any more")
 
     # Unique by a constraint (below), not ``unique=True``: on PostgreSQL that also made a
     # ``LIKE`` index, which no query of a key uses and every e-mail wrote to.

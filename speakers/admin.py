@@ -107,9 +107,16 @@ class SessionSpeakerAdmin(WordedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Restitution)
-class RestitutionAdmin(admin.ModelAdmin):
+class RestitutionAdmin(WordedAdmin, admin.ModelAdmin):
     """Organisers read, correct and publish what the rapporteurs wrote."""
 
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a workshop restitution"),
+        change_title=pgettext_lazy("admin page title", "Change the workshop restitution"),
+        view_title=pgettext_lazy("admin page title", "View the workshop restitution"),
+        add_button=_("Add a workshop restitution"),
+        delete_selected=_("Delete the selected workshop restitutions"),
+    )
     list_display = ["session", "stop", "status", "author", "updated_at"]
     list_filter = ["status", "session__stop"]
     list_select_related = ["session__stop", "author"]
@@ -146,9 +153,16 @@ class RestitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionDocument)
-class SessionDocumentAdmin(admin.ModelAdmin):
+class SessionDocumentAdmin(WordedAdmin, admin.ModelAdmin):
     """The speakers' documents, checked when they uploaded them: organisers see or remove."""
 
+    wording = Wording(
+        add_title=pgettext_lazy("admin page title", "Add a session document"),
+        change_title=pgettext_lazy("admin page title", "Change the session document"),
+        view_title=pgettext_lazy("admin page title", "View the session document"),
+        add_button=_("Add a session document"),
+        delete_selected=_("Delete the selected session documents"),
+    )
     list_display = ["title", "session", "speaker", "pages", "size", "created_at"]
     list_filter = ["session__stop"]
     list_select_related = ["session", "speaker"]

@@ -8,8 +8,13 @@ class SpeakersConfig(AppConfig):
     verbose_name = _("Speakers")
 
     def ready(self):
+        from background.kinds import name_kinds
         from events.content import track_content
 
         from .models import Restitution, SessionDocument, SessionSpeaker, Speaker
 
         track_content(Speaker, SessionSpeaker, Restitution, SessionDocument)
+        name_kinds(
+            sign_in=_("Speakers’ area sign-in link"),
+            invitation=_("Invitation to the speakers’ area"),
+        )

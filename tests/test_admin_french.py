@@ -216,3 +216,19 @@ def test_registrations_list_marks_a_waited_workshop_in_french(french_admin, day)
 
     assert f"{workshop.title} (liste d’attente)" in page
     assert "(waiting)" not in page
+
+
+@pytest.mark.parametrize(
+    ("app", "title"),
+    [
+        ("registrations", "Inscriptions"),
+        ("speakers", "Intervenants"),
+        ("events", "Tournée et étapes"),
+    ],
+)
+def test_app_pages_are_titled_without_a_missing_elision(french_admin, db, app, title):
+    page = french_admin.get(reverse("admin:app_list", args=[app])).content.decode()
+
+    assert f"<h1>Administration : {title}</h1>" in page
+    assert f"<title>Administration : {title} |" in page
+    assert "Administration de " not in page

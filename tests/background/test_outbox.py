@@ -203,3 +203,39 @@ def test_the_outbox_admin_lists_emails_and_sends_again(admin_client, stop, run_t
     assert DBTaskResult.objects.filter(status="READY").count() == 2
     run_tasks()
     assert len(mail.outbox) == 1  # two tasks, one e-mail: it was sent once, then "again"...
+
+
+def test_outbox_names_each_kind_and_status_in_the_organisers_words(admin_client, stop, run_tasks):
+    services.register(stop=stop, **registration_details(email="ada@example.org"))
+    run_tasks()
+    delivery = EmailDelivery.objects.get()
+    admin_client.cookies["django_language"] = "fr"
+
+    listing = text_of(admin_client.get(reverse("admin:background_emaildelivery_changelist")))
+    filtered = admin_client.get(
+        reverse("admin:background_emaildelivery_changelist"), {"kind": "received"}
+    )
+    detail = admin_client.get(reverse("admin:background_emaildelivery_change", args=[delivery.pk]))
+
+    row = listing.split("ada@example.org", 1)[1]
+    assert row.split()[:3] == ["Confirmation", "d’inscription", "[IntercoTOUR]"]
+    assert "Envoyé " in row
+    assert "Envoyés" not in row
+    assert "Lien de connexion à l’espace intervenant" in listing  # a kind in the filter
+    assert "ada@example.org" in text_of(filtered)
+    assert "L’e-mail" in text_of(detail)
+    assert "Modification de e-mail" not in text_of(detail)
+    assert 'name="_save"' not in detail.content.decode()  # read, never edited
+
+
+def test_organisers_still_send_an_email_again_from_the_list(admin_client, stop, run_tasks):
+    services.register(stop=stop, **registration_details(email="ada@example.org"))
+    run_tasks()
+    delivery = EmailDelivery.objects.get()
+
+    admin_client.post(
+        reverse("admin:background_emaildelivery_changelist"),
+        {"action": "resend", "_selected_action": [delivery.pk]},
+    )
+
+    assert EmailDelivery.objects.get(pk=delivery.pk).status == "queued"
