@@ -51,6 +51,7 @@ def tour_no_shows(request, admin_site):
         "tours": tours,
         "tour": tour,
         "report": no_shows.no_show_report(stops) if tour else None,
+        "days_over": stops.count() if tour else 0,
         "title": _("No-shows across the tour"),
     }
     return TemplateResponse(request, "admin/registrations/tour_no_shows.html", context)

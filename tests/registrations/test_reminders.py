@@ -12,7 +12,7 @@ from background.models import EmailDelivery
 from registrations import services
 from registrations.models import Registration
 from registrations.tokens import CONFIRM, FREE, make_attendance_token
-from tests.factories import StopFactory, WorkshopFactory, registration_details
+from tests.factories import StopFactory, TourFactory, WorkshopFactory, registration_details
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +253,24 @@ def test_no_show_page_of_a_tampered_tour_is_not_an_error(admin_client, stop, tou
     )
 
     assert response.status_code in (200, 404)
+
+
+def test_no_show_page_of_past_days_without_registrations_says_so(admin_client, db):
+    tour = TourFactory()
+    for days_ago in (30, 60):
+        StopFactory(
+            tour=tour,
+            date=timezone.localdate() - datetime.timedelta(days=days_ago),
+            registration_opens_at=timezone.now() - datetime.timedelta(days=days_ago + 30),
+        )
+    StopFactory(tour=tour)  # upcoming
+
+    page = text_of(
+        admin_client.get(reverse("admin:registrations_registration_no_shows"), {"tour": tour.pk})
+    )
+
+    assert (
+        "2 journées de cette tournée sont passées, sans aucune inscription confirmée en "
+        "présentiel à compter." in " ".join(page.split())
+    )
+    assert "Aucune journée de cette tournée n’est encore passée" not in page
