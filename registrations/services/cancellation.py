@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import emails, traces
-from ..models import Registration
+from ..models import Registration, WorkshopBooking
 from . import seats
 from .certificates import forget_certificate_archives
 from .errors import NoFreePlace, RegistrationCancelled, RegistrationError
@@ -97,6 +97,13 @@ def promote_registration(*, registration, now=None):
     stop = registration.stop
     seats.check_open(stop, now, by_organiser=True)  # until the day is over, as the desk
     if registration.status != Status.WAITING:
+        if registration.bookings.filter(status=WorkshopBooking.Status.WAITING).exists():
+            raise RegistrationError(
+                _(
+                    "Their place for the day is confirmed; they wait for a full workshop. Raise "
+                    "the workshop's seats: the first people waiting get them at once."
+                )
+            )
         raise RegistrationError(_("Only someone on the waiting list can be promoted."))
     if stop.seats_taken >= stop.capacity:
         raise NoFreePlace()

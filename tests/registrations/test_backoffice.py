@@ -610,3 +610,23 @@ def test_session_admin_refuses_seats_below_bookings_in_french(admin_client, stop
     assert response.status_code == 200
     assert "2 places sont déjà réservées" in text_of(response)
     assert Session.objects.get(pk=workshop.pk).capacity == 2
+
+
+def test_promoting_someone_who_waits_for_a_workshop_says_how_to_seat_them(admin_client, stop):
+    workshop = WorkshopFactory(stop=stop, capacity=1, title="Atelier complet")
+    register(stop, workshops=[workshop])
+    waiting = register(
+        stop,
+        first_name="Wanda",
+        last_name="Attente",
+        workshops=[workshop],
+        accept_waiting_list=True,
+    )
+
+    response = action(admin_client, "promote", [waiting])
+
+    assert (
+        "Wanda Attente : Sa place pour la journée est confirmée : c’est une place d’atelier qui "
+        "est attendue. Augmentez les places de l’atelier" in " ".join(text_of(response).split())
+    )
+    assert waiting.bookings.get().status == "waiting"
