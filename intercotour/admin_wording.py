@@ -76,16 +76,15 @@ class WordedAdmin(NormalisedTextMixin):
 
     wording: Wording = None
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if self.wording:
-            if object_id is None:
-                title = self.wording.add_title
-            elif self.has_change_permission(request):
-                title = self.wording.change_title
+            if add:
+                context["title"] = self.wording.add_title
+            elif self.has_change_permission(request, obj):  # for this very object
+                context["title"] = self.wording.change_title
             else:
-                title = self.wording.view_title
-            extra_context = {"title": title, **(extra_context or {})}
-        return super().changeform_view(request, object_id, form_url, extra_context)
+                context["title"] = self.wording.view_title
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changelist_view(self, request, extra_context=None):
         extra = {}

@@ -1,5 +1,6 @@
 """The registrations' admin, and the desk pages this app adds to each stop's admin."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.urls import path
@@ -120,17 +121,31 @@ class RegistrationAdmin(WordedAdmin, admin.ModelAdmin):
             )
         ] + super().get_urls()
 
+    def _shown_only(self, request, obj):
+        return obj is not None and not self.has_change_permission(request, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = RegistrationChangeForm if obj else RegistrationAddForm
-        kwargs["fields"] = None
+        if self._shown_only(request, obj):  # every field shown as text: no form fields
+            kwargs.update(form=forms.ModelForm, fields=[])
+        else:
+            kwargs.update(form=RegistrationChangeForm if obj else RegistrationAddForm, fields=None)
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        form = RegistrationChangeForm if obj else RegistrationAddForm
-        fields = [*form.base_fields]
-        if obj:
-            fields = ["stop", *fields, *self.readonly_fields[1:]]
+        if self._shown_only(request, obj):  # the registration's own fields, as text
+            fields = ["stop", *RegistrationChangeForm._meta.fields, *self.readonly_fields[1:]]
+        elif obj:
+            fields = ["stop", *RegistrationChangeForm.base_fields, *self.readonly_fields[1:]]
+        else:
+            fields = [*RegistrationAddForm.base_fields]
         return [(None, {"fields": fields})]
+
+    def has_change_permission(self, request, obj=None):
+        # A cancelled (or erased) registration is kept for the record, not edited: the
+        # services refuse its changes, and an erased one has no name or address to save.
+        if obj is not None and obj.status == Registration.Status.CANCELLED:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []

@@ -630,3 +630,34 @@ def test_promoting_someone_who_waits_for_a_workshop_says_how_to_seat_them(admin_
         "est attendue. Augmentez les places de l’atelier" in " ".join(text_of(response).split())
     )
     assert waiting.bookings.get().status == "waiting"
+
+
+def test_a_cancelled_registration_is_shown_not_edited_in_the_admin(admin_client, stop):
+    admin_client.cookies["django_language"] = "fr"
+    registration = register(stop, first_name="Ada", last_name="Annulée")
+    services.erase_registration(registration=registration)
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+
+    page = admin_client.get(url)
+    posted = admin_client.post(url, {"first_name": "Nouveau", "last_name": "Nom"})
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert "Ce champ est obligatoire" not in text_of(page)
+    assert posted.status_code == 403
+    assert Registration.objects.get(pk=registration.pk).first_name == "—"
+
+
+def test_a_staff_member_who_may_only_view_registrations_sees_one(client, stop, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("lecture", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    client.force_login(viewer)
+    registration = register(stop, first_name="Ada", last_name="Lovelace")
+
+    page = client.get(reverse("admin:registrations_registration_change", args=[registration.pk]))
+
+    assert page.status_code == 200
+    assert "Ada" in text_of(page)
+    assert 'name="_save"' not in page.content.decode()
