@@ -15,6 +15,7 @@ urlpatterns = [
     path("inscription/<str:token>/annulation/", views.cancel, name="cancel"),
     path("inscription/<str:token>/avis/", survey_views.survey, name="survey"),
     path("inscription/<str:token>/agenda.ics", views.personal_calendar, name="calendar"),
+    path("inscription/<str:token>/billet.png", views.ticket, name="ticket"),
     path("inscription/<str:token>/mes-donnees.json", privacy_views.download_data, name="my_data"),
     path("inscription/<str:token>/effacement/", privacy_views.erase, name="erase"),
     path("inscription/<str:token>/attestation.pdf", views.certificate, name="certificate"),

@@ -15,7 +15,7 @@ from events.models import Stop
 from events.page_cache import SITE, versions
 from intercotour.guards import form_guard
 
-from . import certificates, form_page, my_tour_views, selectors, services, tasks
+from . import certificates, form_page, my_tour_views, selectors, services, tasks, tickets
 from .calendars import registration_calendar
 from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
 from .models import Registration
@@ -265,6 +265,19 @@ def personal_calendar(request, token):
         registration_calendar(registration), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="mon-intercotour.ics"'
+    return response
+
+
+@never_cache
+def ticket(request, token):
+    """The ticket's QR code as a PNG file, to keep on a phone or print."""
+    registration, error_page = _open_link(request, token, to_read=True)
+    if error_page:
+        return error_page
+    if not registration.holds_in_person_place:
+        return render(request, "registrations/no_ticket.html", {"token": token}, status=404)
+    response = HttpResponse(tickets.ticket_png(registration), content_type="image/png")
+    response["Content-Disposition"] = 'attachment; filename="billet-intercotour.png"'
     return response
 
 

@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from registrations import services
 from registrations.models import Registration
-from registrations.tickets import InvalidTicket, registration_from_ticket, ticket_payload
+from registrations.tickets import (
+    InvalidTicket,
+    registration_from_ticket,
+    ticket_payload,
+    ticket_png,
+)
 from registrations.tokens import make_token
 from tests.factories import StopFactory, registration_details
 from tests.pages import text_of
@@ -127,6 +132,46 @@ def test_registration_page_shows_the_ticket_as_inline_svg(client, person):
     assert "<svg" in svg
     assert "style=" not in svg
     assert "présentez ce code à l’accueil" in svg
+
+
+def test_the_ticket_downloads_as_a_png_that_the_desk_reads(client, french_admin, stop, person):
+    token = make_token(person)
+    page = client.get(reverse("registrations:manage", args=[token])).content.decode()
+
+    response = client.get(reverse("registrations:ticket", args=[token]))
+
+    assert f'href="{reverse("registrations:ticket", args=[token])}" download' in page
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == 'attachment; filename="billet-intercotour.png"'
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.startswith(b"\x89PNG")
+    assert response.content == ticket_png(person)
+
+
+@pytest.mark.parametrize("change", ["online", "cancelled"])
+def test_no_ticket_download_without_an_in_person_place(client, stop, person, change):
+    if change == "online":
+        services.switch_mode(registration=person, mode="online")
+    else:
+        services.cancel_registration(registration=person)
+    token = make_token(person)
+
+    response = client.get(reverse("registrations:ticket", args=[token]))
+    page = client.get(reverse("registrations:manage", args=[token])).content.decode()
+
+    assert response.status_code == 404
+    assert "Un billet correspond à une place confirmée en présentiel" in text_of(response)
+    assert "billet.png" not in page
+
+
+def test_a_tampered_link_downloads_no_ticket(client, person):
+    token = make_token(person)
+
+    response = client.get(reverse("registrations:ticket", args=[token[:-2] + "xx"]))
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "Ce lien ne fonctionne pas" in text_of(response)
 
 
 def test_confirmation_email_carries_the_ticket_as_an_inline_png(stop, workshops, deliver_emails):
