@@ -169,6 +169,12 @@ class ContactInline(WordedInline, admin.TabularInline):
     fields = ["name", "responsibilities", "email", "phone", "order"]
 
 
+def session_on_site(session):
+    """A session's place on the stop page, once the stop is published (a draft's is 404)."""
+    published = session.stop.status == Stop.Status.PUBLISHED
+    return session.get_absolute_url() if published else None
+
+
 class SessionInline(WordedInline, admin.TabularInline):
     add_another_label = _("Add a session")
     model = Session
@@ -179,6 +185,9 @@ class SessionInline(WordedInline, admin.TabularInline):
     fields = ["starts_at", "ends_at", "kind", "title", "capacity"]
     ordering = ["starts_at", "ends_at"]
     show_change_link = True
+
+    def view_on_site(self, session):
+        return session_on_site(session)
 
 
 @admin.register(Tour)
@@ -259,6 +268,10 @@ class StopAdmin(WordedAdmin, ProgrammeSaveMixin, admin.ModelAdmin):
             ),
         ] + super().get_urls()
 
+    def view_on_site(self, stop):
+        """The public page, once published (a draft's address answers 404)."""
+        return stop.get_absolute_url() if stop.status == Stop.Status.PUBLISHED else None
+
     def get_ordering(self, request):
         # The next stop first, here and wherever stops are listed from this admin (filters).
         return next_first_ordering()
@@ -337,6 +350,9 @@ class SessionAdmin(WordedAdmin, ProgrammeSaveMixin, admin.ModelAdmin):
     search_fields = ["title", "session_speakers__speaker__last_name"]
     autocomplete_fields = ["stop"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+    def view_on_site(self, session):
+        return session_on_site(session)
 
     @admin.display(description=_("stop"), ordering="stop__date")
     def day(self, session):

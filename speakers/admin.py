@@ -42,6 +42,12 @@ class SpeakerAdmin(WordedAdmin, admin.ModelAdmin):
     actions = ["send_sign_in_link"]
     change_form_template = "admin/speakers/speaker/change_form.html"
 
+    def view_on_site(self, speaker):
+        """The public page, for a speaker the site shows (in a published stop's line-up)."""
+        if Speaker.objects.public().filter(pk=speaker.pk).exists():
+            return speaker.get_absolute_url()
+        return None
+
     def save_model(self, request, obj, form, change):
         if change and {"job_title", "organisation"} & set(form.changed_data):
             services.freeze_past_line_ups(speaker=obj)

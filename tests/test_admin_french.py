@@ -232,3 +232,34 @@ def test_app_pages_are_titled_without_a_missing_elision(french_admin, db, app, t
     assert f"<h1>Administration : {title}</h1>" in page
     assert f"<title>Administration : {title} |" in page
     assert "Administration de " not in page
+
+
+def view_on_site_links(response):
+    """The "view on site" links of an admin page: the object's and its inline rows'."""
+    html = response.content.decode()
+    return re.findall(r'<a href="([^"]+)"[^>]*>\s*Voir sur le site', html)
+
+
+def test_view_on_site_only_for_what_the_public_site_shows(french_admin, day):
+    from tests.factories import SessionFactory, SessionSpeakerFactory, SpeakerFactory, StopFactory
+
+    draft = StopFactory(status=Stop.Status.DRAFT)
+    draft_session = SessionFactory(stop=draft)
+    unseen = SpeakerFactory()  # in no line-up yet
+    hidden = SpeakerFactory()
+    SessionSpeakerFactory(speaker=hidden, session=draft_session)
+    shown = SpeakerFactory()
+    SessionSpeakerFactory(speaker=shown, session=day["workshop"])
+
+    def links(model, obj):
+        return view_on_site_links(french_admin.get(admin_url(model, "change", obj.pk)))
+
+    assert links(Stop, draft) == []
+    assert links(Session, draft_session) == []
+    assert links(Speaker, unseen) == []
+    assert links(Speaker, hidden) == []
+    assert links(Stop, day["stop"])[0] == day["stop"].get_absolute_url()
+    assert len(links(Stop, day["stop"])) == 1 + day["stop"].sessions.count()
+    assert links(Session, day["workshop"]) == [day["workshop"].get_absolute_url()]
+    assert links(Speaker, shown) == [shown.get_absolute_url()]
+    assert french_admin.get(shown.get_absolute_url()).status_code == 200
