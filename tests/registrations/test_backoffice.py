@@ -661,3 +661,21 @@ def test_a_staff_member_who_may_only_view_registrations_sees_one(client, stop, d
     assert page.status_code == 200
     assert "Ada" in text_of(page)
     assert 'name="_save"' not in page.content.decode()
+
+
+def test_deleting_registrations_says_nobody_is_emailed(admin_client, stop):
+    admin_client.cookies["django_language"] = "fr"
+    registration = register(stop)
+    note = "La suppression libère les places pour les listes d’attente et n’envoie aucun e-mail"
+
+    one = admin_client.get(
+        reverse("admin:registrations_registration_delete", args=[registration.pk])
+    )
+    several = admin_client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": "delete_selected", "_selected_action": [registration.pk]},
+    )
+
+    assert note in " ".join(text_of(one).split())
+    assert note in " ".join(text_of(several).split())
+    assert Registration.objects.filter(pk=registration.pk).exists()  # only asked, not done
