@@ -9,6 +9,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import TimestampedModel
 
@@ -207,7 +208,8 @@ class WorkshopBooking(TimestampedModel):
     """A registrant's seat (or place on the waiting list) in one in-person workshop."""
 
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
+        # Agrees with the workshop, not the registration ("atelier … (confirmé)").
+        CONFIRMED = "confirmed", pgettext_lazy("a workshop booking", "Confirmed")
         WAITING = "waiting", _("On the waiting list")
 
     registration = models.ForeignKey(

@@ -66,6 +66,9 @@ def test_confirmation_email_content(stop, workshops, deliver_emails):
     assert message.subject.startswith("[IntercoTOUR] Inscription confirmée – Montpellier")
     assert "Votre inscription est confirmée." in message.body
     assert f"Atelier : {workshops[1].title}" in message.body
+    workshop_line = message.body.split(f"Atelier : {workshops[1].title}", 1)[1].splitlines()[0]
+    assert workshop_line.endswith("(confirmé)")  # the workshop, masculine
+    assert "Participation : Sur place (confirmée)" in message.body  # the registration
     assert "Tram ligne 1, arrêt Léon Blum" in message.body
     assert "/inscription/" in message.body
     assert "ada@example.org" not in message.body.split("/inscription/")[1].split()[0]
