@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from background.models import EmailDelivery
 from registrations import services
@@ -274,3 +274,20 @@ def test_no_show_page_of_past_days_without_registrations_says_so(admin_client, d
         "présentiel à compter." in " ".join(page.split())
     )
     assert "Aucune journée de cette tournée n’est encore passée" not in page
+
+
+def test_dashboard_says_when_the_reminders_go_out(admin_client, db):
+    admin_client.cookies["django_language"] = "fr"
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    stop = StopFactory(date=day, reminder_days="7,2")
+    silent = StopFactory(reminder_days="")
+
+    page = " ".join(
+        text_of(admin_client.get(reverse("admin:events_stop_dashboard", args=[stop.pk]))).split()
+    )
+    none = text_of(admin_client.get(reverse("admin:events_stop_dashboard", args=[silent.pk])))
+
+    week_before = formats.date_format(day - datetime.timedelta(days=7), "l j F Y")
+    two_days_before = formats.date_format(day - datetime.timedelta(days=2), "l j F Y")
+    assert f"Envoyés le : {week_before}, {two_days_before} – aucun n’est encore parti." in page
+    assert "Aucun rappel n’est prévu pour cette journée" in " ".join(none.split())
