@@ -8,7 +8,7 @@ from intercotour.admin_log import log_change
 from intercotour.admin_wording import WordedAdmin, Wording
 
 from . import outbox
-from .kinds import kind_choices, kind_label
+from .kinds import kind_choices
 from .models import EmailDelivery
 
 
@@ -49,7 +49,7 @@ class EmailDeliveryAdmin(WordedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_name(self, delivery):
-        return kind_label(delivery.kind)
+        return delivery.kind_name
 
     @admin.action(description=_("Send again"), permissions=["change"])
     def resend(self, request, queryset):

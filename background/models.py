@@ -5,6 +5,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .kinds import kind_label
+
 
 class EmailDeliveryQuerySet(models.QuerySet):
     def counts(self):
@@ -78,7 +80,12 @@ class EmailDelivery(models.Model):
         constraints = [models.UniqueConstraint(fields=["key"], name="emaildelivery_key_unique")]
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient}"
+        return f"{self.kind_name} → {self.recipient}"
+
+    @property
+    def kind_name(self):
+        """The kind in the organisers' words (``background.kinds``)."""
+        return kind_label(self.kind)
 
 
 class SchedulerLease(models.Model):

@@ -175,7 +175,8 @@ def schedule(stop, *, version, now=None):
         "$schema": JSON_SCHEMA_URL,
         "generator": {"name": GENERATOR},
         "schedule": {
-            "version": version,
+            # Apps compare versions: the replays and documents arrive when the day ends.
+            "version": f"{version}:after" if stop.is_over(now) else version,
             "base_url": absolute_url("/"),
             "url": absolute_url(stop.get_absolute_url()),
             "conference": {

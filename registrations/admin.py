@@ -2,14 +2,16 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from events.admin import extensions
 from events.models import Session, next_first_ordering
@@ -121,6 +123,19 @@ class RegistrationAdmin(WordedAdmin, admin.ModelAdmin):
             )
         ] + super().get_urls()
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            registration = self.get_object(request, unquote(object_id))
+            if registration is not None and registration.status == Registration.Status.CANCELLED:
+                # Cancelled since the organiser opened the page: say so rather than a 403.
+                self.message_user(
+                    request,
+                    _("This registration was cancelled in the meantime: nothing was changed."),
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def _shown_only(self, request, obj):
         return obj is not None and not self.has_change_permission(request, obj)
 
@@ -204,7 +219,7 @@ class RegistrationAdmin(WordedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("workshops"))
     def workshops(self, registration):
-        waiting = pgettext_lazy("a workshop booking", "waiting list")
+        waiting = pgettext("a workshop booking", "waiting list")
         return ", ".join(
             booking.session.title
             + ("" if booking.status == booking.Status.CONFIRMED else f" ({waiting})")

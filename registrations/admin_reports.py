@@ -44,7 +44,7 @@ def tour_no_shows(request, admin_site):
     tour = tours[0] if tours else None
     if request.GET.get("tour", "").isdecimal():
         tour = get_object_or_404(Tour, pk=request.GET["tour"])
-    stops = Stop.objects.filter(tour=tour, date__lt=timezone.localdate())
+    stops = Stop.objects.published().filter(tour=tour, date__lt=timezone.localdate())
     context = {
         **admin_site.each_context(request),
         "opts": Registration._meta,

@@ -56,7 +56,10 @@ def calendar_attachment(registration):
 def render(delivery):
     """The message of a registration e-mail (``params``: registration, template, calendar)."""
     registration = _registration(delivery.params["registration"])
-    context = registration_context(registration)
+    if delivery.params["template"] == "received" and registration.status == "cancelled":
+        # Queued (a confirmation sent again, say), then cancelled before it left.
+        raise NothingToSend("The registration was cancelled.")
+    context = registration_context(registration, held_place=delivery.params.get("held_place"))
     calendar = delivery.params.get("calendar")
     if delivery.params["template"] == "received":
         # As the ticket: from the place held when the e-mail is sent.
@@ -123,8 +126,10 @@ def send_promotion(registration):
     _queue("promoted", registration, calendar=True)
 
 
-def send_cancellation(registration):
-    _queue("cancelled", registration, once=True)
+def send_cancellation(registration, *, held_place):
+    """``held_place``: whether a confirmed in-person place was freed (the e-mail says it goes
+    to the waiting list); known when cancelling, not when the e-mail is rendered."""
+    _queue("cancelled", registration, once=True, extra={"held_place": held_place})
 
 
 def send_fresh_link(registration):

@@ -6,6 +6,7 @@ from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -18,7 +19,7 @@ from intercotour.guards import form_guard
 from . import certificates, form_page, my_tour_views, selectors, services, tasks, tickets
 from .calendars import registration_calendar
 from .forms import CancelForm, DetailsForm, FreshLinkForm, ModeForm, RegistrationForm, WorkshopsForm
-from .models import Registration
+from .models import Registration, WorkshopBooking
 from .my_tour import prefilled_details
 from .tokens import ExpiredToken, InvalidToken, day_is_over, registration_from_token
 
@@ -199,7 +200,9 @@ def _manage_action(key, build_form, apply):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, message)
-                return redirect("registrations:manage", token=token)
+                # "#top": the form posted to "…#<form>-errors"; without a fragment of its
+                # own, the browser would keep that one through the redirect.
+                return redirect(reverse("registrations:manage", kwargs={"token": token}) + "#top")
         return _manage_page(request, registration, token, {key: form}, status=400)
 
     return view
@@ -214,25 +217,46 @@ def _apply_workshops(registration, form):
     return _("Your workshop choice has been saved. A summary has been sent by e-mail.")
 
 
+def _quoted_list(titles):
+    """« A », « B » et « C »."""
+    return get_text_list([_("“%(title)s”") % {"title": title} for title in titles], _("and"))
+
+
 def _apply_mode(registration, form):
     mode = form.cleaned_data["mode"]
-    gives_up = []  # workshops are in person only: going online releases their seats
-    if mode == Registration.Mode.ONLINE and registration.mode != mode:
-        gives_up = [b.session.title for b in registration.bookings.select_related("session")]
+    going_online = mode == Registration.Mode.ONLINE and registration.mode != mode
+    # Workshops are in person only: going online releases their seats and waiting lists.
+    bookings = list(registration.bookings.select_related("session")) if going_online else []
     services.switch_mode(
         registration=registration,
         mode=mode,
         accept_waiting_list=form.cleaned_data["accept_waiting_list"],
     )
-    if gives_up:
-        return ngettext(
-            "You now follow the day online. Your place in the workshop %(workshops)s has been "
-            "released. A summary has been sent by e-mail.",
-            "You now follow the day online. Your places in the workshops %(workshops)s have "
-            "been released. A summary has been sent by e-mail.",
-            len(gives_up),
-        ) % {"workshops": ", ".join(_("“%(title)s”") % {"title": title} for title in gives_up)}
-    return _("Your attendance has been changed. A summary has been sent by e-mail.")
+    seated = [b.session.title for b in bookings if b.status == WorkshopBooking.Status.CONFIRMED]
+    waited = [b.session.title for b in bookings if b.status == WorkshopBooking.Status.WAITING]
+    if not (seated or waited):
+        return _("Your attendance has been changed. A summary has been sent by e-mail.")
+    said = [_("You now follow the day online.")]
+    if seated:
+        said.append(
+            ngettext(
+                "Your place in the workshop %(workshops)s has been released.",
+                "Your places in the workshops %(workshops)s have been released.",
+                len(seated),
+            )
+            % {"workshops": _quoted_list(seated)}
+        )
+    if waited:
+        said.append(
+            ngettext(
+                "You have left the waiting list of the workshop %(workshops)s.",
+                "You have left the waiting lists of the workshops %(workshops)s.",
+                len(waited),
+            )
+            % {"workshops": _quoted_list(waited)}
+        )
+    said.append(_("A summary has been sent by e-mail."))
+    return " ".join(said)
 
 
 def _apply_details(registration, form):

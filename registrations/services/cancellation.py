@@ -22,6 +22,7 @@ def cancel_registration(*, registration, notify=True, now=None):
     stop = registration.stop
     if registration.status == Status.CANCELLED:
         return registration
+    held_place = registration.holds_in_person_place
     seats.release(registration, stop)
     registration.status = Status.CANCELLED
     registration.waiting_since = None
@@ -33,7 +34,7 @@ def cancel_registration(*, registration, notify=True, now=None):
         update_fields=["status", "waiting_since", "cancelled_at", *HEALTH_FIELDS, "updated_at"]
     )
     if notify:
-        emails.send_cancellation(registration)
+        emails.send_cancellation(registration, held_place=held_place)
     seats.settle(stop, now)
     return registration
 
@@ -115,9 +116,12 @@ def promote_registration(*, registration, now=None):
     return registration
 
 
+@transaction.atomic
 def resend_confirmation(*, registration):
     """Send the confirmation again, as it stands: status, summary, management link and, for
-    a confirmed place, the calendar and the ticket. Not for a cancelled registration."""
+    a confirmed place, the calendar and the ticket. Not for a cancelled registration (and
+    if it is cancelled before the e-mail leaves, the e-mail is not sent)."""
+    registration = seats.lock_for_change(registration)
     if registration.status == Status.CANCELLED:
         raise RegistrationCancelled()
     emails.send_registration_received(registration)

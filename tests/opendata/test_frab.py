@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 from unittest import mock
 
 import pytest
@@ -285,6 +286,11 @@ def test_replays_and_documents_appear_in_the_exports_when_the_day_ends(client, e
 
     assert "video.example.org" not in before.content.decode()
     assert "Support de l’atelier" not in before.content.decode()
+    version = re.compile(r'<version>([^<]+)</version>|"version":"([^"]+)"')
+    assert (
+        version.search(after.content.decode()).groups()
+        != version.search(before.content.decode()).groups()
+    )  # apps that compare versions see the change
     assert after.status_code == 200
     assert "https://video.example.org/direct" in after.content.decode()
     assert "Support de l’atelier" in after.content.decode()

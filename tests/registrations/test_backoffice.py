@@ -639,12 +639,13 @@ def test_a_cancelled_registration_is_shown_not_edited_in_the_admin(admin_client,
     url = reverse("admin:registrations_registration_change", args=[registration.pk])
 
     page = admin_client.get(url)
-    posted = admin_client.post(url, {"first_name": "Nouveau", "last_name": "Nom"})
+    posted = admin_client.post(url, {"first_name": "Nouveau", "last_name": "Nom"}, follow=True)
 
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
     assert "Ce champ est obligatoire" not in text_of(page)
-    assert posted.status_code == 403
+    assert posted.redirect_chain == [(url, 302)]  # a page opened before it was cancelled
+    assert "Cette inscription a été annulée entre-temps : rien n’a été modifié." in text_of(posted)
     assert Registration.objects.get(pk=registration.pk).first_name == "—"
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from background.models import EmailDelivery
+from events.models import Stop
 from registrations import services
 from registrations.models import Registration
 from registrations.tokens import CONFIRM, FREE, make_attendance_token
@@ -264,6 +265,13 @@ def test_no_show_page_of_past_days_without_registrations_says_so(admin_client, d
             registration_opens_at=timezone.now() - datetime.timedelta(days=days_ago + 30),
         )
     StopFactory(tour=tour)  # upcoming
+    for status in (Stop.Status.DRAFT, Stop.Status.CANCELLED):  # over, never held: not counted
+        StopFactory(
+            tour=tour,
+            status=status,
+            date=timezone.localdate() - datetime.timedelta(days=10),
+            registration_opens_at=timezone.now() - datetime.timedelta(days=40),
+        )
 
     page = text_of(
         admin_client.get(reverse("admin:registrations_registration_no_shows"), {"tour": tour.pk})

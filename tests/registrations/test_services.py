@@ -467,12 +467,20 @@ def test_after_the_day_a_freed_place_goes_to_nobody(stop, workshops, deliver_ema
 
 
 @pytest.mark.parametrize(
-    ("mode", "says_the_place_goes_on"), [("in_person", True), ("online", False)]
+    ("mode", "says_the_place_goes_on"),
+    [("in_person", True), ("online", False), ("waiting", False)],
 )
 def test_the_cancellation_email_mentions_the_waiting_list_only_for_an_in_person_place(
     stop, deliver_emails, mode, says_the_place_goes_on
 ):
-    registration = register(stop, mode=mode)
+    if mode == "waiting":  # in person, on the waiting list: no place to hand on
+        for _ in range(stop.capacity - stop.seats_taken):
+            register(stop)
+        registration = register(stop, accept_waiting_list=True)
+        assert registration.status == "waiting"
+        mail.outbox.clear()
+    else:
+        registration = register(stop, mode=mode)
 
     with deliver_emails():
         services.cancel_registration(registration=registration)
@@ -693,3 +701,19 @@ def test_registrations_are_deleted_twelve_months_after_the_day(stop):
 
     assert count == 1
     assert list(Registration.objects.all()) == [kept]
+
+
+def test_a_confirmation_sent_again_then_cancelled_before_it_leaves_is_not_sent(
+    stop, django_capture_on_commit_callbacks, run_tasks
+):
+    registration = register(stop, email="ada@example.org")
+    run_tasks()
+    mail.outbox.clear()
+
+    services.resend_confirmation(registration=registration)
+    services.cancel_registration(registration=registration, notify=False)
+    run_tasks()
+
+    assert mail.outbox == []
+    resent = EmailDelivery.objects.filter(kind="received").order_by("pk").last()
+    assert resent.status == EmailDelivery.Status.SKIPPED

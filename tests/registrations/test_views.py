@@ -366,6 +366,64 @@ def test_going_online_says_beforehand_and_afterwards_that_the_workshop_is_given_
     assert not registration.bookings.exists()
 
 
+def test_going_online_while_waiting_for_a_workshop_says_the_waiting_list_is_left(
+    client, stop, workshops
+):
+    Stop.objects.filter(pk=stop.pk).update(capacity=10)
+    for _ in range(2):
+        services.register(stop=stop, **registration_details(workshops=[workshops[1]]))
+    waiting, _ = services.register(
+        stop=stop, **registration_details(workshops=[workshops[1]], accept_waiting_list=True)
+    )
+    assert waiting.bookings.get().status == "waiting"
+
+    response = client.post(manage_url(waiting, "participation/"), {"mode": "online"})
+    after = text_of(client.get(response.url))
+
+    assert f"Vous quittez la liste d’attente de l’atelier « {workshops[1].title} »." in after
+    assert "Votre place à l’atelier" not in after
+
+
+def test_someone_on_the_days_waiting_list_is_not_promised_a_place_to_give_up(
+    client, registration, stop
+):
+    for _ in range(stop.capacity - 1):
+        services.register(stop=stop, **registration_details())
+    waiting, _ = services.register(stop=stop, **registration_details(accept_waiting_list=True))
+
+    page = " ".join(text_of(client.get(manage_url(waiting))).split())
+
+    assert waiting.status == "waiting"
+    assert "vous retire de la liste d’attente pour une place en présentiel" in page
+    assert "libère votre place" not in page
+    assert "Votre place sera proposée" not in page
+
+
+def test_a_change_refused_because_registration_closed_meanwhile_says_why(
+    client, registration, stop
+):
+    page = client.get(manage_url(registration))  # the tab stays open
+    Stop.objects.filter(pk=stop.pk).update(
+        registration_closes_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    response = client.post(manage_url(registration, "participation/"), {"mode": "online"})
+
+    assert page.status_code == 200
+    assert response.status_code == 400
+    assert 'id="mode-errors"' in response.content.decode()
+    assert "changes are no longer possible" not in text_of(response)
+    assert "Les inscriptions sont closes" in text_of(response)
+    assert Registration.objects.get(pk=registration.pk).mode == "in_person"
+
+
+def test_a_successful_change_lands_at_the_top_of_the_page(client, registration):
+    response = client.post(manage_url(registration, "participation/"), {"mode": "online"})
+
+    assert response.status_code == 302
+    assert response.url.endswith("/#top")
+
+
 def test_a_workshop_chosen_from_a_stale_page_after_going_online_says_why_it_is_refused(
     client, registration, workshops
 ):
