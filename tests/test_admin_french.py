@@ -232,6 +232,7 @@ def test_app_pages_are_titled_without_a_missing_elision(french_admin, db, app, t
     assert f"<h1>Administration : {title}</h1>" in page
     assert f"<title>Administration : {title} |" in page
     assert "Administration de " not in page
+    assert "Prochaines journées" not in page  # the home's, not each app's
 
 
 def view_on_site_links(response):
