@@ -680,3 +680,16 @@ def test_deleting_registrations_says_nobody_is_emailed(admin_client, stop):
     assert note in " ".join(text_of(one).split())
     assert note in " ".join(text_of(several).split())
     assert Registration.objects.filter(pk=registration.pk).exists()  # only asked, not done
+
+
+def test_message_preview_to_nobody_says_so_and_offers_no_send(admin_client, stop):
+    register(stop)  # confirmed: nobody is on the waiting list
+    admin_client.cookies["django_language"] = "fr"
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+    data = {"audience": "waiting", "subject": "Place", "body": "Bonne nouvelle", "preview": "1"}
+
+    page = admin_client.post(url, data)
+
+    assert "Personne ne correspond à ces destinataires pour l’instant" in text_of(page)
+    assert "0 inscrit" not in text_of(page)
+    assert 'name="send"' not in page.content.decode()
