@@ -116,6 +116,16 @@ class SessionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("kind") == Session.Kind.WORKSHOP:
+            # Workshops are in person only by definition: not a box to forget (the stop's
+            # session rows have none), and their seats are said next to the field.
+            cleaned["in_person_only"] = self.instance.in_person_only = True
+            if not cleaned.get("capacity") and "capacity" not in self.errors:
+                self.add_error(
+                    "capacity", _("A workshop needs a number of seats greater than zero.")
+                )
+        if cleaned.get("capacity") == 0:
+            self.add_error("capacity", _("The number of seats must be greater than zero."))
         moved = {"stop", "kind"} & set(self.changed_data)
         if moved and session_in_use(self.instance):
             raise forms.ValidationError(

@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from events.models import Contact, Partner, Session, Stop, Tour
 from speakers.models import SessionSpeaker, Speaker
+from tests.admin_forms import stop_change_data
 from tests.factories import SessionSpeakerFactory, StopFactory
 from tests.pages import text_of
 
@@ -69,6 +72,79 @@ def test_admin_refuses_a_workshop_without_seats_in_french(admin_client_fr):
     assert "Un atelier doit avoir un nombre de places supérieur à zéro." in page
     assert "Une session doit se terminer après son début." in page
     assert not Session.objects.exists()
+
+
+def workshop_data(stop, **changes):
+    return {
+        "stop": stop.pk,
+        "starts_at_0": stop.date.strftime("%d/%m/%Y"),
+        "starts_at_1": "15:00",
+        "ends_at_0": stop.date.strftime("%d/%m/%Y"),
+        "ends_at_1": "16:30",
+        "kind": "workshop",
+        "title": "Atelier",
+        "capacity": "20",
+        "session_speakers-TOTAL_FORMS": "0",
+        "session_speakers-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
+def field_errors(response, name):
+    """The errors Django's admin shows on the row of field ``name``."""
+    html = response.content.decode()
+    row = re.search(
+        rf'<div class="form-row[^"]*field-{name}[^"]*">(.*?)</div>\s*</div>', html, re.S
+    )
+    return re.findall(r"<li>([^<]+)</li>", row.group(1)) if row else []
+
+
+def test_a_workshop_with_zero_seats_is_refused_once_next_to_its_seats(admin_client_fr):
+    stop = StopFactory()
+
+    response = admin_client_fr.post(
+        reverse("admin:events_session_add"), workshop_data(stop, capacity="0")
+    )
+
+    page = text_of(response)
+    assert field_errors(response, "capacity") == [
+        "Un atelier doit avoir un nombre de places supérieur à zéro."
+    ]
+    assert page.count("supérieur à zéro") == 1
+    assert "Les ateliers sont participatifs" not in page
+    assert not Session.objects.exists()
+
+
+def test_a_workshop_is_in_person_only_without_ticking_the_box(admin_client_fr):
+    stop = StopFactory()
+
+    response = admin_client_fr.post(reverse("admin:events_session_add"), workshop_data(stop))
+
+    assert response.status_code == 302
+    assert Session.objects.get().in_person_only is True
+
+
+def test_a_workshop_added_from_the_stops_session_rows_is_saved(admin_client_fr):
+    stop = StopFactory()
+    data = stop_change_data(admin_client_fr, stop)
+    data.update(
+        {
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-0-starts_at_0": stop.date.strftime("%d/%m/%Y"),
+            "sessions-0-starts_at_1": "15:00",
+            "sessions-0-ends_at_0": stop.date.strftime("%d/%m/%Y"),
+            "sessions-0-ends_at_1": "16:30",
+            "sessions-0-kind": "workshop",
+            "sessions-0-title": "Atelier ajouté depuis l’étape",
+            "sessions-0-capacity": "25",
+        }
+    )
+
+    response = admin_client_fr.post(reverse("admin:events_stop_change", args=[stop.pk]), data)
+
+    assert response.status_code == 302, text_of(response)
+    workshop = Session.objects.get(title="Atelier ajouté depuis l’étape")
+    assert (workshop.kind, workshop.in_person_only, workshop.capacity) == ("workshop", True, 25)
 
 
 def test_admin_refuses_a_duplicate_stop_slug_in_french(admin_client_fr):
