@@ -124,4 +124,6 @@ def resend_confirmation(*, registration):
     registration = seats.lock_for_change(registration)
     if registration.status == Status.CANCELLED:
         raise RegistrationCancelled()
+    if registration.stop.is_over():
+        raise RegistrationError(_("The day is over: there is no confirmation to send again."))
     emails.send_registration_received(registration)

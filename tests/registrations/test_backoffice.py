@@ -693,3 +693,18 @@ def test_message_preview_to_nobody_says_so_and_offers_no_send(admin_client, stop
     assert "Personne ne correspond à ces destinataires pour l’instant" in text_of(page)
     assert "0 inscrit" not in text_of(page)
     assert 'name="send"' not in page.content.decode()
+
+
+def test_resending_a_confirmation_after_the_day_is_refused(admin_client, stop, deliver_emails):
+    from tests.registrations.test_certificates import move_to_the_past
+
+    registration = register(stop, first_name="Ada", last_name="Passée")
+    move_to_the_past(stop)
+
+    with deliver_emails():
+        response = action(admin_client, "resend_confirmation", [registration])
+
+    assert "Ada Passée : La journée est passée : il n’y a plus de confirmation à renvoyer." in (
+        " ".join(text_of(response).split())
+    )
+    assert mail.outbox == []
