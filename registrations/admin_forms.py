@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from events.models import Session, Stop
 
 from . import services
-from .forms import ACCEPT_WAITING_LIST, phone_validator
+from .forms import phone_validator
 from .models import DETAIL_FIELDS, Registration
 
 
@@ -52,6 +52,14 @@ class ServiceFormMixin:
                 field = error.field if error.field in self.fields else None
                 self.add_error(field, error.message)
         return cleaned
+
+
+# The attendee's box ("put me on the waiting list"), in an organiser's words.
+ACCEPT_WAITING_LIST = forms.BooleanField(
+    label=_("If the day or the workshop is full, put the person on the waiting list"),
+    required=False,
+    help_text=_("They are told by e-mail as soon as a place frees up."),
+)
 
 
 class RegistrationAddForm(ServiceFormMixin, forms.ModelForm):

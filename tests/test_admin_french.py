@@ -264,3 +264,10 @@ def test_view_on_site_only_for_what_the_public_site_shows(french_admin, day):
     assert links(Session, day["workshop"]) == [day["workshop"].get_absolute_url()]
     assert links(Speaker, shown) == [shown.get_absolute_url()]
     assert french_admin.get(shown.get_absolute_url()).status_code == 200
+
+
+def test_phone_registration_form_speaks_to_the_organiser(french_admin, day):
+    page = visible_text(french_admin.get(admin_url(Registration, "add")))
+
+    assert "Si la journée ou l’atelier est complet, inscrire la personne sur la liste" in page
+    assert "m’inscrire" not in page
