@@ -271,3 +271,22 @@ def test_phone_registration_form_speaks_to_the_organiser(french_admin, day):
 
     assert "Si la journée ou l’atelier est complet, inscrire la personne sur la liste" in page
     assert "m’inscrire" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "search", "expected"),
+    [
+        ("fr", "Personne-Inconnue", "0 inscription"),
+        ("fr", "Ville de Sète", "1 inscription"),
+        ("fr", "Ville de", "2 inscriptions"),
+        ("en", "Personne-Inconnue", "0 registrations"),
+        ("en", "Ville de Sète", "1 registration"),
+    ],
+)
+def test_list_counts_agree_by_the_languages_rule(admin_client, day, language, search, expected):
+    services.register(stop=day["stop"], **registration_details(organisation="Ville de Pau"))
+    admin_client.cookies["django_language"] = language
+
+    page = visible_text(admin_client.get(admin_url(Registration, "changelist"), {"q": search}))
+
+    assert f" {expected} " in page
