@@ -88,7 +88,9 @@ def send_invitation(*, speaker, sender):
         kind="invitation",
         to=speaker.email,
         renderer="speakers.services.render_invitation",
-        params={"speaker": speaker.pk, "sender": sender.get_full_name() or sender.get_username()},
+        # The organiser's name, when their account has one (a login name means nothing to
+        # a speaker: the e-mail then comes from the team).
+        params={"speaker": speaker.pk, "sender": sender.get_full_name()},
     )
     return True
 

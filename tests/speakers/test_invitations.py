@@ -60,6 +60,21 @@ def test_invitation_says_who_sent_it_why_and_for_how_long(
     assert "Pas demandé" not in body
 
 
+def test_invitation_from_an_account_without_a_name_comes_from_the_team(
+    admin_client, speaker, deliver_emails
+):
+    with deliver_emails():  # the admin fixture's account has a login name only
+        admin_client.post(reverse("admin:speakers_speaker_send_link", args=[speaker.pk]))
+
+    message = mail.outbox[-1]
+    body = " ".join(message.body.split())
+    assert message.subject == (
+        "[IntercoTOUR] L’équipe de l’IntercoTOUR vous invite dans l’espace intervenant"
+    )
+    assert "L’équipe organisatrice de l’IntercoTOUR vous invite dans l’espace intervenant" in body
+    assert "admin" not in message.subject + body
+
+
 def test_invitation_still_works_after_a_week_then_only_once(
     client, speaker, organiser, deliver_emails
 ):

@@ -183,6 +183,21 @@ def test_slots_list_upcoming_first_and_past_apart(signed_in, clement):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_a_session_the_speaker_holds_alone_says_nobody_else(signed_in, clement):
+    from events.models import Stop
+    from tests.factories import SessionFactory, SessionSpeakerFactory
+
+    demo = Stop.objects.get(slug=DEMO_COPY_SLUG)
+    alone = SessionFactory(stop=demo, title="Le mot de la fin")
+    SessionSpeakerFactory(session=alone, speaker=clement)
+
+    page = " ".join(text_of(signed_in.get("/espace-intervenant/mes-interventions/")).split())
+
+    assert page.count("Avec Personne d’autre") == 1  # only the session held alone
+    assert "Avec Personne d’autre" in page[page.index("Le mot de la fin") :]
+    assert "Julie Morand – intervenant·e, SynBird" in page  # others are still listed
+
+
 def test_portal_pages_need_a_signed_in_speaker(client, db):
     for url in ["mes-interventions/", "profil/", "agenda.ics"]:
         response = client.get(HOME + url)
