@@ -80,6 +80,9 @@ def test_form_with_errors_is_accessible_and_names_each_error(
         "Saisissez une adresse de courriel valide."
     )
     assert "uniquement en présentiel" in summary.text_content()
+    # Focus on the summary (read out, the keyboard starts there), and the title says so.
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.title().startswith("Erreurs dans le formulaire – ")
     check_accessibility(page)
     screenshot(page, "registration-errors", full_page=True)
     assert not Registration.objects.exists()
