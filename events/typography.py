@@ -24,6 +24,11 @@ def french_spacing(text):
     return _SPACE_AFTER_OPENING_QUOTE.sub(NARROW_NO_BREAK_SPACE, text)
 
 
+def colon():
+    """A label's colon: "Lieu : …" in French (a no-break space before it), "Venue: …" else."""
+    return "\u00a0: " if (get_language() or "").startswith("fr") else ": "
+
+
 def _blocks(text):
     """(kind, lines) groups of ``text``: "p" for a paragraph, "ul" for consecutive bullets."""
     for chunk in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip()):

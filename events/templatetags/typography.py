@@ -15,3 +15,9 @@ def french_spacing(value):
 def prose(value):
     """``{{ text|prose }}``: plain text as escaped paragraphs and "- " bullet lists."""
     return typography.prose_html(value)
+
+
+@register.simple_tag
+def colon():
+    """``{% translate "Venue" %}{% colon %}…``: "Lieu : " in French, "Venue: " in English."""
+    return typography.colon()

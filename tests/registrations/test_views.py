@@ -650,3 +650,13 @@ def test_mode_error_on_the_management_page_points_to_its_own_field(client, regis
 
     assert response.status_code == 400
     assert "Toutes les places" in error_next_to(response, "id_attendance_accept_waiting_list")
+
+
+def test_error_summary_uses_the_colon_of_the_language(client, stop, workshops, form_data):
+    url = f"/{stop.slug}/inscription/"
+    french = client.post(url, {**form_data, "email": "pas-une-adresse"})
+    client.cookies["django_language"] = "en"
+    english = client.post(url, {**form_data, "email": "not-an-address"})
+
+    assert "Adresse e-mail</a>\u00a0: " in french.content.decode()
+    assert "E-mail address</a>: " in english.content.decode()

@@ -440,3 +440,13 @@ def test_sign_in_requests_are_rate_limited_in_french(client, clement, settings, 
     assert response.status_code == 429
     assert "Trop d’envois depuis votre connexion" in text_of(response)
     assert mail.outbox == []
+
+
+def test_labels_take_the_colon_of_the_language(client, clement):
+    french = client.get(clement.get_absolute_url())
+    client.cookies["django_language"] = "en"
+    english = client.get(clement.get_absolute_url())
+
+    assert "Table ronde\u00a0: " in french.content.decode()
+    assert "Round table: " in english.content.decode()
+    assert "Round table : " not in english.content.decode()
