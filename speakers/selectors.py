@@ -25,11 +25,15 @@ def speaker_line_ups(speaker):
 
 
 def speaker_slots(speaker, now=None):
-    """(upcoming, past): upcoming first in time order, past most recent first."""
+    """(upcoming, past): upcoming first in time order; past days most recent first, each
+    day's sessions in time order (as the day's programme reads)."""
     now = now or timezone.now()
     line_ups = list(speaker_line_ups(speaker))
     upcoming = [line_up for line_up in line_ups if line_up.session.ends_at >= now]
-    past = [line_up for line_up in reversed(line_ups) if line_up.session.ends_at < now]
+    past = sorted(
+        (line_up for line_up in line_ups if line_up.session.ends_at < now),
+        key=lambda line_up: -timezone.localdate(line_up.session.starts_at).toordinal(),
+    )  # a stable sort: within a day, the time order of ``line_ups`` stays
     return upcoming, past
 
 

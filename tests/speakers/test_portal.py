@@ -450,3 +450,34 @@ def test_labels_take_the_colon_of_the_language(client, clement):
     assert "Table ronde\u00a0: " in french.content.decode()
     assert "Round table: " in english.content.decode()
     assert "Round table : " not in english.content.decode()
+
+
+def test_past_days_come_most_recent_first_each_in_time_order(clement):
+    import datetime
+
+    from django.utils import timezone
+
+    from speakers.selectors import speaker_slots
+    from tests.factories import SessionFactory, SessionSpeakerFactory, StopFactory
+
+    def day_ago(days, hour):
+        day = timezone.localdate() - datetime.timedelta(days=days)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    for days, hour, title in [(10, 9, "Ouverture J-10"), (10, 16, "Clôture J-10"), (3, 9, "J-3")]:
+        stop = StopFactory(
+            date=timezone.localdate() - datetime.timedelta(days=days),
+            registration_opens_at=timezone.now() - datetime.timedelta(days=days + 30),
+        )
+        session = SessionFactory(
+            stop=stop,
+            title=title,
+            starts_at=day_ago(days, hour),
+            ends_at=day_ago(days, hour) + datetime.timedelta(hours=1),
+        )
+        SessionSpeakerFactory(session=session, speaker=clement)
+
+    _upcoming, past = speaker_slots(clement)
+
+    titles = [line_up.session.title for line_up in past]
+    assert titles.index("J-3") < titles.index("Ouverture J-10") < titles.index("Clôture J-10")
