@@ -377,3 +377,15 @@ def test_organisers_download_and_delete_documents_from_the_admin(
     assert download["Content-Security-Policy"] == "sandbox"
     assert not SessionDocument.objects.exists()
     assert not path.exists()
+
+
+def test_documents_page_names_the_session_without_a_missing_elision(client, speaker):
+    session = speaker.session_speakers.get().session
+    session.title = "IA et aide à la décision"
+    session.save()
+    sign_in(client, speaker)
+
+    page = text_of(client.get(documents_url(session)))
+
+    assert "Documents pour « IA et aide à la décision »" in page
+    assert "Documents de « IA" not in page
