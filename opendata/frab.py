@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .selectors import after_the_day
+
 # Never change: the GUIDs of every published session derive from it.
 GUID_NAMESPACE = uuid.UUID("5b0f6c4e-2d8a-4f3e-9a51-7f1c9d3e8a20")
 GENERATOR = "IntercoTOUR"
@@ -79,22 +81,19 @@ def _person(line_up):
 
 
 def _after_the_day(session, stop, now):
-    """The replay (a link) and the speakers' documents (attachments, as slides), published
-    once the day is over, as on the stop page. ``documents`` prefetched."""
-    if not stop.is_over(now):
-        return {"links": [], "attachments": []}
-    links = []
-    if session.replay_url:
-        links.append({"type": "media", "url": session.replay_url, "title": _("Watch the replay")})
+    """The replay (a link) and the speakers' documents (attachments, as slides), once the
+    day is over (``selectors.after_the_day``)."""
+    replay_url, documents = after_the_day(session, stop, now)
+    replay = {"type": "media", "url": replay_url, "title": _("Watch the replay")}
     attachments = [
         {
             "type": "slides",
             "url": absolute_url(document.get_absolute_url()),
             "title": document.title,
         }
-        for document in session.documents.all()
+        for document in documents
     ]
-    return {"links": links, "attachments": attachments}
+    return {"links": [replay] if replay_url else [], "attachments": attachments}
 
 
 def _event(session, stop, prefix, now):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .frab import absolute_url, guid
+from .selectors import after_the_day
 
 
 def tour(tour):
@@ -43,15 +44,9 @@ def document(document):
     }
 
 
-def after_the_day(session, now):
-    """The session's documents and replay link: public once its day is over, as on the stop
-    page (before then a document's address answers 404). ``documents`` prefetched."""
-    if not session.stop.is_over(now):
-        return {"documents": [], "replay_url": None}
-    return {
-        "documents": [document(item) for item in session.documents.all()],
-        "replay_url": session.replay_url or None,
-    }
+def _after_the_day(session, now):
+    replay_url, documents = after_the_day(session, session.stop, now)
+    return {"documents": [document(item) for item in documents], "replay_url": replay_url}
 
 
 def session(session, now):
@@ -78,7 +73,7 @@ def session(session, now):
             }
             for line_up in session.session_speakers.all()
         ],
-        **after_the_day(session, now),
+        **_after_the_day(session, now),
         "url": absolute_url(session.get_absolute_url()),
     }
 

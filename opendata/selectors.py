@@ -27,3 +27,12 @@ def published_stop_with_sessions(slug):
         .filter(slug=slug)
         .first()
     )
+
+
+def after_the_day(session, stop, now):
+    """``(replay address or None, documents)`` of ``session``: public once the day of ``stop``
+    is over, as on the stop page (before then a document's address answers 404), nothing
+    before. ``documents`` prefetched."""
+    if not stop.is_over(now):
+        return None, []
+    return session.replay_url or None, list(session.documents.all())

@@ -1,8 +1,12 @@
+import datetime
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
+
+from tests.factories import SessionFactory, StopFactory
 
 # CI lays shared/ beside the clone; so does every developer's workplace.
 FRAB_SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "schemas" / "frab"
@@ -51,3 +55,22 @@ def give_document(session, title, pages=1):
     document.file.save("document.pdf", ContentFile(content), save=False)
     document.save()
     return document
+
+
+@pytest.fixture
+def upcoming_with_extras(db):
+    """A stop in a month whose only session already has a replay link and a document."""
+    stop = StopFactory()
+    session = SessionFactory(stop=stop, replay_url="https://video.example.org/direct")
+    give_document(session, "Support de l’atelier")
+    return stop
+
+
+def before_and_after_the_day(client, stop, url):
+    """``url`` read now (and cached until the day ends), then revalidated a minute after the
+    end of the day of ``stop``, with the ETag it was given."""
+    before = client.get(url)
+    after_the_day = stop.ends_at + datetime.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=after_the_day):
+        after = client.get(url, headers={"If-None-Match": before["ETag"]})
+    return before, after

@@ -1,7 +1,6 @@
 """The read-only JSON API: public data only, paginated, filtered, French errors, fast."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -19,7 +18,7 @@ from tests.factories import (
     registration_details,
 )
 
-from .conftest import give_document
+from .conftest import before_and_after_the_day, give_document
 
 pytestmark = pytest.mark.django_db
 
@@ -80,16 +79,11 @@ def test_sessions_carry_documents_and_replay_once_the_day_is_over(client, demo_s
     assert all(s["documents"] == [] and s["replay_url"] is None for s in others)
 
 
-def test_documents_and_replay_stay_hidden_until_the_day_ends(client):
-    stop = StopFactory()  # in a month
-    session = SessionFactory(stop=stop, replay_url="https://video.example.org/direct")
-    give_document(session, "Support de l’atelier")
+def test_documents_and_replay_stay_hidden_until_the_day_ends(client, upcoming_with_extras):
+    stop = upcoming_with_extras
     url = f"/api/v1/sessions?stop={stop.slug}"
 
-    before = client.get(url)  # cached, until the end of the day
-    after_the_day = stop.ends_at + datetime.timedelta(minutes=1)
-    with mock.patch("django.utils.timezone.now", return_value=after_the_day):
-        after = client.get(url, headers={"If-None-Match": before["ETag"]})
+    before, after = before_and_after_the_day(client, stop, url)
 
     assert (
         before.json()["results"][0]["documents"],

@@ -1,9 +1,7 @@
 """The frab schedule exports: valid against the public schemas, complete, stable, fast."""
 
-import datetime
 import json
 import re
-from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -20,7 +18,7 @@ from tests.factories import (
     WorkshopFactory,
 )
 
-from .conftest import give_document
+from .conftest import before_and_after_the_day, give_document
 
 pytestmark = pytest.mark.django_db
 
@@ -273,16 +271,13 @@ def test_after_the_day_exports_carry_the_replays_and_documents(
 
 
 @pytest.mark.parametrize("export", ["schedule.xml", "schedule.json"])
-def test_replays_and_documents_appear_in_the_exports_when_the_day_ends(client, export):
-    stop = StopFactory()  # in a month
-    session = SessionFactory(stop=stop, replay_url="https://video.example.org/direct")
-    give_document(session, "Support de l’atelier")
+def test_replays_and_documents_appear_in_the_exports_when_the_day_ends(
+    client, upcoming_with_extras, export
+):
+    stop = upcoming_with_extras
     url = f"/{stop.slug}/{export}"
 
-    before = client.get(url)  # cached, until the end of the day
-    after_the_day = stop.ends_at + datetime.timedelta(minutes=1)
-    with mock.patch("django.utils.timezone.now", return_value=after_the_day):
-        after = client.get(url, headers={"If-None-Match": before["ETag"]})
+    before, after = before_and_after_the_day(client, stop, url)
 
     assert "video.example.org" not in before.content.decode()
     assert "Support de l’atelier" not in before.content.decode()
