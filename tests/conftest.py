@@ -4,6 +4,16 @@ import types
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request in English (its cookie) leaves
+    English active in the thread, and a later test reading a message outside a request
+    (a service's refusal, say) would read it in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
