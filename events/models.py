@@ -285,6 +285,12 @@ class Stop(TimestampedModel):
             return []
 
     @property
+    def reminder_dates(self):
+        """The days the "confirm or free your place" reminders go out, earliest first."""
+        days_before = self.reminder_days_list
+        return sorted({self.date - datetime.timedelta(days=days) for days in days_before})
+
+    @property
     def places_left(self):
         return max(self.capacity - self.seats_taken, 0)
 

@@ -1,6 +1,5 @@
 """The organisers' pages for one stop, served inside the admin (see ``events.admin``)."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django import forms
@@ -32,11 +31,6 @@ def _stop_for(request, admin_site, stop_id, permission):
     return stop, {**admin_site.each_context(request), "stop": stop, "opts": Stop._meta}
 
 
-def _reminder_dates(stop):
-    """The days the "confirm or free your place" reminders go out, earliest first."""
-    return sorted({stop.date - datetime.timedelta(days=days) for days in stop.reminder_days_list})
-
-
 def dashboard(request, stop_id, admin_site):
     stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
     figures = selectors.stop_dashboard(stop)
@@ -47,7 +41,7 @@ def dashboard(request, stop_id, admin_site):
         failed_emails=deliveries.filter(status=EmailDelivery.Status.FAILED).order_by("-pk")[:50],
         can_resend=request.user.has_perm("background.change_emaildelivery"),
         answers=no_shows.reminder_answers(stop),
-        reminder_dates=_reminder_dates(stop),
+        reminder_dates=stop.reminder_dates,
         today=timezone.localdate(),
         no_shows=no_shows.no_show_report([stop]) if stop.date < timezone.localdate() else None,
         seat_drift=selectors.stops_seat_drift([stop]).get(stop, []),

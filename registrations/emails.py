@@ -96,7 +96,7 @@ def _ticket_image(registration):
     """The QR code ticket as an inline PNG (``cid:``), for those expected in person."""
     from email.mime.image import MIMEImage
 
-    if not (registration.status == "confirmed" and registration.mode == "in_person"):
+    if not registration.holds_in_person_place:
         return None
     image = MIMEImage(ticket_png(registration), "png")
     image.add_header("Content-ID", f"<ticket-{registration.pk}@intercotour>")
