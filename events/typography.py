@@ -12,13 +12,17 @@ _SPACE_AFTER_OPENING_QUOTE = re.compile(r"(?<=«)[ \u00a0]+")
 _BULLET = re.compile(r"^[-•]\s+")
 
 
+def _in_french():
+    return (get_language() or "").startswith("fr")
+
+
 def french_spacing(text):
     """In French, a narrow no-break space before ? ! ; : and », and after «.
 
     A title's "?" then never wraps alone onto a line of its own. Other languages, and
     punctuation written without a space before it (times, addresses), are left as they are.
     """
-    if not (get_language() or "").startswith("fr"):
+    if not _in_french():
         return text
     text = _SPACE_BEFORE_HIGH_PUNCTUATION.sub(NARROW_NO_BREAK_SPACE, text)
     return _SPACE_AFTER_OPENING_QUOTE.sub(NARROW_NO_BREAK_SPACE, text)
@@ -26,7 +30,7 @@ def french_spacing(text):
 
 def colon():
     """A label's colon: "Lieu : …" in French (a no-break space before it), "Venue: …" else."""
-    return "\u00a0: " if (get_language() or "").startswith("fr") else ": "
+    return "\u00a0: " if _in_french() else ": "
 
 
 def _blocks(text):
