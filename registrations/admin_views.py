@@ -35,6 +35,7 @@ def dashboard(request, stop_id, admin_site):
     stop, context = _stop_for(request, admin_site, stop_id, "registrations.view_registration")
     figures = selectors.stop_dashboard(stop)
     deliveries = EmailDelivery.objects.filter(stop=stop)
+    today = timezone.localdate()
     context.update(
         figures=figures,
         emails=deliveries.counts(),
@@ -42,8 +43,8 @@ def dashboard(request, stop_id, admin_site):
         can_resend=request.user.has_perm("background.change_emaildelivery"),
         answers=no_shows.reminder_answers(stop),
         reminder_dates=stop.reminder_dates,
-        today=timezone.localdate(),
-        no_shows=no_shows.no_show_report([stop]) if stop.date < timezone.localdate() else None,
+        today=today,
+        no_shows=no_shows.no_show_report([stop]) if stop.date < today else None,
         seat_drift=selectors.stops_seat_drift([stop]).get(stop, []),
         survey=selectors.survey_results(stop),
         title=_("Dashboard: %(stop)s") % {"stop": stop},
