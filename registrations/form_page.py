@@ -8,8 +8,9 @@ also says whether the day is full, which changes the preselected attendance) wit
 place of those values, and each request fills them in from the seat counters.
 
 The stop and its workshops, as the form shows them, change only with the programme: each
-process reads them once per programme version (``registration_stop``), and each request, the
-form's and the submission's alike, reads only the seat counters, in one query.
+process reads them once per programme version (``registration_stop``), and each load of the
+form reads only the seat counters, in one query. A submission does not read them: the
+registration service reads them under lock; they are read only to show the form again.
 
 A page with errors or with details prefilled from "Mon parcours" is rendered as usual.
 """
@@ -47,29 +48,31 @@ def _load_stop(slug):
     return stop, list(stop.sessions.workshops().order_by("starts_at", "pk"))
 
 
-def registration_stop(slug, version):
+def registration_stop(slug, version, *, seats=True):
     """The published stop ``slug`` and its workshops, with their seats as they are now.
 
     ``version``: ``versions(SITE)`` as the request read it once, for these rows and for the
     cached form alike (read twice, the second read could see an edit the first did not, and
     store a form of the old programme under the new version). Raises Http404 when no
     published stop has that slug (not kept: a made-up slug costs a query, never memory). The
-    seat counters are read in one query on each call.
+    seat counters are read in one query on each call, unless ``seats`` is false (a
+    submission: ``read_seats`` when the form is shown again).
     """
     found = cached_objects(f"registration-stop:{slug}", version, lambda: _load_stop(slug))
     if found is None:
         raise Http404
     stop, workshops = found
-    _read_seats(stop, workshops)
+    if seats:
+        read_seats(stop, workshops)
     return stop, workshops
 
 
-def _read_seats(stop, workshops):
+def read_seats(stop, workshops):
     """Set the stop's and its workshops' capacity and seats taken from the database.
 
-    One plain query, written out: it runs on every load and every submission of the form, and
-    the ORM took three times as long to build it as PostgreSQL to answer it (0.55 ms against
-    0.18 ms a query, ``benchmarks/registration_burst.py``'s machine).
+    One plain query, written out: it runs on every load of the form, and the ORM took three
+    times as long to build it as PostgreSQL to answer it (0.55 ms against 0.18 ms a query,
+    ``benchmarks/registration_burst.py``'s machine).
     """
     quote = connection.ops.quote_name
     sql = (

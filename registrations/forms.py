@@ -170,12 +170,7 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         (``form_page.registration_stop``); ``seat_marks``: see ``add_workshop_fields``."""
         super().__init__(*args, **kwargs)
         self.stop = stop
-        if stop.is_full:
-            self.fields["mode"].initial = Registration.Mode.ONLINE
-            self.fields["mode"].help_text = _(
-                "All in-person places are taken, so online attendance is selected. To wait for "
-                "an in-person place instead, choose “In person” and tick the waiting list box."
-            )
+        self._word_attendance()
         self.fields["email"].required = True  # blank only for walk-ins at the door
         self.fields["phone"].validators.append(phone_validator)
         self.fields["category"].choices = category_choices()
@@ -193,6 +188,35 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         for name, token in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = token
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def _word_attendance(self):
+        mode = self.fields["mode"]
+        if self.stop.is_full:
+            mode.initial = Registration.Mode.ONLINE
+            mode.help_text = _(
+                "All in-person places are taken, so online attendance is selected. To wait for "
+                "an in-person place instead, choose “In person” and tick the waiting list box."
+            )
+        else:
+            mode.initial, mode.help_text = Registration.Mode.IN_PERSON, ""
+
+    def show_seats(self):
+        """Word the form by the seats of its stop and workshops as they are now.
+
+        A submission is checked before the seat counters are read (the registration service
+        reads them under lock): when the form is shown again, the view reads them, then
+        calls this.
+        """
+        self._word_attendance()
+        # Checking the form made its bound fields, which copied the help text then.
+        self["mode"].help_text = self.fields["mode"].help_text
+        for name in self.workshop_fields:
+            field = self.fields[name]
+            empty, *choices = field.choices
+            field.choices = [
+                empty,
+                *((value, _workshop_label(self._workshops[int(value)])) for value, _ in choices),
+            ]
 
     def _post_clean(self):
         # The model instance is built by the registration service, not by this form.

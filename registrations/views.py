@@ -34,13 +34,14 @@ def _registration_decoy(request, slug):
 @form_guard(group="registrations", decoy=_registration_decoy)
 def register(request, slug):
     version = versions(SITE)  # once: the programme's rows and the cached form agree
-    stop, workshops = form_page.registration_stop(slug, version)
+    submitted = request.method == "POST"
+    stop, workshops = form_page.registration_stop(slug, version, seats=not submitted)
     window = stop.registration_window()
     if window != "open":
         return render(
             request, "registrations/closed.html", {"stop": stop, "window": window}, status=403
         )
-    if request.method == "POST":
+    if submitted:
         form = RegistrationForm(stop, request.POST, workshops=workshops)
         if form.is_valid():
             try:
@@ -51,6 +52,8 @@ def register(request, slug):
                 return _registration_received(
                     request, stop, form.cleaned_data["email"], registration if created else None
                 )
+        form_page.read_seats(stop, workshops)  # shown again: with the seats left now
+        form.show_seats()
         return form_page.render_page(request, stop, form, status=400)
     # Signed in to "Mon parcours": the details of their latest registration, read
     # server-side from the session (never from the URL).
