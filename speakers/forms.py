@@ -9,6 +9,9 @@ from .models import Restitution, Speaker
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Below this, a face is a blur on the speakers' pages (shown up to 200 px wide on a phone's
+# screen, twice that in device pixels); an icon or a tracking pixel is no photo.
+PHOTO_MIN_SIDE = 200
 
 
 class SignInRequestForm(AccessibleErrorsMixin, forms.Form):
@@ -26,7 +29,10 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
     photo = forms.FileField(
         label=_("New photo"),
         required=False,
-        help_text=_("JPEG, PNG or WebP, 2 MB at most. It is resized for the site."),
+        help_text=_(
+            "JPEG, PNG or WebP, 2 MB at most, at least 200 × 200 pixels. It is resized for the "
+            "site."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
@@ -47,7 +53,16 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
             return None
         if photo.size > PHOTO_MAX_BYTES:
             raise forms.ValidationError(_("The photo is too large: 2 MB at most."))
-        check_image(photo, formats=PHOTO_FORMATS)
+        _format, width, height = check_image(photo, formats=PHOTO_FORMATS)
+        if min(width, height) < PHOTO_MIN_SIDE:
+            raise forms.ValidationError(
+                _(
+                    "This photo is too small: %(width)s × %(height)s pixels. Send a photo of at "
+                    "least %(side)s × %(side)s pixels."
+                ),
+                code="too_small",
+                params={"width": width, "height": height, "side": PHOTO_MIN_SIDE},
+            )
         return photo
 
     def _post_clean(self):

@@ -279,6 +279,18 @@ def test_photo_is_checked_resized_and_can_be_hidden(signed_in, clement, client):
     assert clement.photo.url not in client.get(clement.get_absolute_url()).text
 
 
+def test_a_photo_of_the_smallest_size_allowed_is_kept(signed_in, clement):
+    response = signed_in.post(
+        "/espace-intervenant/profil/",
+        {**profile_data(), "photo": image_file("JPEG", size=(200, 200), name="carre.jpg")},
+    )
+
+    assert response.status_code == 302
+    clement.refresh_from_db()
+    with Image.open(clement.photo.path) as stored:
+        assert stored.size == (200, 200)
+
+
 def test_speaker_removes_their_photo_file_included(
     signed_in, clement, client, django_capture_on_commit_callbacks
 ):
@@ -306,6 +318,12 @@ def test_speaker_removes_their_photo_file_included(
         (SimpleUploadedFile("cv.jpg", b"not an image at all", "image/jpeg"), "n’est pas une image"),
         (image_file("GIF", name="anim.gif"), "n’est pas une image JPEG, PNG ou WebP"),
         (SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (2 * 1024 * 1024 + 1)), "2 Mo"),
+        (
+            image_file("PNG", size=(1, 1), name="pixel.png"),
+            "Cette photo est trop petite : 1 × 1 pixels. "
+            "Envoyez une photo d’au moins 200 × 200 pixels.",
+        ),
+        (image_file("JPEG", size=(800, 199), name="banner.jpg"), "800 × 199 pixels"),
     ],
 )
 def test_bad_photo_is_refused_in_french_and_changes_nothing(signed_in, clement, upload, message):
