@@ -280,6 +280,15 @@ class RegistrationAdmin(WordedAdmin, admin.ModelAdmin):
 
     @admin.action(description=_("Resend the confirmation e-mail"), permissions=["change"])
     def resend_confirmation(self, request, queryset):
+        # Walk-ins at the door and erased registrations have no address: each is named.
+        for registration in queryset.filter(email=""):
+            self.message_user(
+                request,
+                admin_views.person_note(
+                    registration, _("no e-mail address, so no confirmation to send again.")
+                ),
+                messages.WARNING,
+            )
         self._apply(
             request,
             queryset.exclude(email=""),

@@ -695,6 +695,22 @@ def test_message_preview_to_nobody_says_so_and_offers_no_send(admin_client, stop
     assert 'name="send"' not in page.content.decode()
 
 
+def test_resending_to_someone_without_an_address_says_so(admin_client, stop, deliver_emails):
+    walk_in = register(stop, first_name="Léa", last_name="Surplace", email="")
+    erased = register(stop, first_name="Effacée", last_name="Bientôt")
+    services.erase_registration(registration=erased)
+    other = register(stop, first_name="Ada", last_name="Présente")
+
+    with deliver_emails():
+        response = action(admin_client, "resend_confirmation", [walk_in, erased, other])
+
+    page = " ".join(text_of(response).split())
+    assert "Léa Surplace : pas d’adresse e-mail, donc pas de confirmation à renvoyer." in page
+    assert "— Anonyme : pas d’adresse e-mail, donc pas de confirmation à renvoyer." in page
+    assert "1 e-mail renvoyé." in page
+    assert [message.to for message in mail.outbox] == [[other.email]]
+
+
 def test_resending_a_confirmation_after_the_day_is_refused(admin_client, stop, deliver_emails):
     from tests.registrations.test_certificates import move_to_the_past
 
