@@ -17,4 +17,5 @@ class SpeakersConfig(AppConfig):
         name_kinds(
             sign_in=_("Speakers’ area sign-in link"),
             invitation=_("Invitation to the speakers’ area"),
+            restitution_submitted=_("Workshop restitution to review"),
         )

@@ -3,11 +3,16 @@
 Writes only; the speakers' area reads through ``selectors.rapporteur_line_up``.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from background.outbox import NothingToSend, queue_email
+from events.models import Contact
 from intercotour.admin_log import log_change
+from intercotour.mail import templated_email
 
 from .models import Restitution
 from .services import portal_user
@@ -40,7 +45,58 @@ def save_restitution(*, session, author, summary, key_points, proposals, submit=
         if submit
         else _("Draft saved by %(name)s.") % {"name": author.full_name},
     )
+    if submit:
+        _tell_the_organisers(restitution)
     return restitution
+
+
+def reviewers(stop):
+    """Who reads a submitted restitution: the stop's contacts with an address, else the
+    tour's."""
+    contacts = Contact.objects.exclude(email="").order_by("order", "pk")
+    return list(contacts.filter(stop=stop)) or list(contacts.filter(tour_id=stop.tour_id))
+
+
+def _tell_the_organisers(restitution):
+    """An e-mail to each reviewer, queued with the submission (each submission is an event)."""
+    stop = restitution.session.stop
+    for contact in reviewers(stop):
+        queue_email(
+            kind="restitution_submitted",
+            to=contact.email,
+            renderer="speakers.restitutions.render_submitted",
+            params={"restitution": restitution.pk, "contact": contact.name},
+            key=(
+                f"restitution:{restitution.pk}:{restitution.submitted_at.isoformat()}:"
+                f"{contact.email.lower()}"
+            ),
+            stop=stop,
+        )
+
+
+def render_submitted(delivery):
+    restitution = (
+        Restitution.objects.select_related("session__stop", "author")
+        .filter(pk=delivery.params["restitution"])
+        .first()
+    )
+    if restitution is None:
+        raise NothingToSend("The restitution no longer exists.")
+    if restitution.status != Restitution.Status.SUBMITTED:
+        raise NothingToSend("The restitution is no longer waiting to be published.")
+    url = settings.SITE_URL + reverse("admin:speakers_restitution_change", args=[restitution.pk])
+    context = {
+        "restitution": restitution,
+        "session": restitution.session,
+        "stop": restitution.session.stop,
+        # The author's account may have been deleted since (the restitution stays).
+        "name": restitution.author.full_name if restitution.author else _("The rapporteur"),
+        "contact": delivery.params["contact"],
+        "url": url,
+    }
+    return templated_email(
+        "speakers/emails/restitution_submitted", context, to=[delivery.recipient]
+    )
 
 
 def _locked(restitutions):

@@ -3,13 +3,15 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from speakers.models import Restitution, SessionSpeaker, Speaker
-from tests.factories import SessionSpeakerFactory, SpeakerFactory
+from tests.factories import ContactFactory, SessionSpeakerFactory, SpeakerFactory
 from tests.pages import text_of
 
 from .conftest import sign_in
@@ -84,6 +86,62 @@ def test_submitting_hands_it_to_the_organisers(client, past_stop, rapporteur):
     assert restitution.submitted_at is not None
     assert "envoyée aux organisateurs" in text_of(response)
     assert FORM["summary"] not in text_of(client.get(past_stop.get_absolute_url()))
+
+
+def test_submitting_tells_the_stops_contacts_with_a_link_to_review_it(
+    client, past_stop, rapporteur, deliver_emails
+):
+    ContactFactory(tour=None, stop=past_stop, name="Céline Colucci", email="celine@example.org")
+    ContactFactory(tour=None, stop=past_stop, name="Sans adresse", email="")
+    ContactFactory(tour=past_stop.tour, name="Tournée", email="tournee@example.org")
+    sign_in(client, rapporteur)
+    workshop = workshop_of(past_stop)
+
+    with deliver_emails():
+        client.post(restitution_url(workshop), {**FORM, "save": ""})
+    assert mail.outbox == []  # a draft is the rapporteur's own
+    with deliver_emails():
+        client.post(restitution_url(workshop), {**FORM, "submit": ""})
+
+    restitution = Restitution.objects.get(session=workshop)
+    [message] = mail.outbox
+    assert message.to == ["celine@example.org"]
+    assert message.subject == (
+        f"[IntercoTOUR] Restitution à relire : « IA et aide à la décision » ({past_stop.city})"
+    )
+    assert "Bonjour Céline Colucci," in message.body
+    assert "Marie Bernard a soumis la restitution de l’atelier « IA et aide à la décision »" in (
+        " ".join(message.body.split())
+    )
+    change_url = reverse("admin:speakers_restitution_change", args=[restitution.pk])
+    assert settings.SITE_URL + change_url in message.body
+    assert settings.SITE_URL + change_url in message.alternatives[0][0]
+
+
+def test_without_contacts_for_the_stop_the_tours_are_told(
+    client, past_stop, rapporteur, deliver_emails
+):
+    ContactFactory(tour=past_stop.tour, name="Équipe tournée", email="tournee@example.org")
+    sign_in(client, rapporteur)
+
+    with deliver_emails():
+        client.post(restitution_url(workshop_of(past_stop)), {**FORM, "submit": ""})
+
+    assert [message.to for message in mail.outbox] == [["tournee@example.org"]]
+    assert "Bonjour Équipe tournée," in mail.outbox[0].body
+
+
+def test_a_restitution_published_before_the_mail_leaves_is_not_announced(
+    client, admin_client, past_stop, rapporteur, run_tasks
+):
+    ContactFactory(tour=None, stop=past_stop, email="celine@example.org")
+    sign_in(client, rapporteur)
+    client.post(restitution_url(workshop_of(past_stop)), {**FORM, "submit": ""})
+
+    publish(admin_client, Restitution.objects.get())
+    run_tasks()
+
+    assert mail.outbox == []
 
 
 def test_empty_summary_is_refused_in_french_and_nothing_is_stored(client, past_stop, rapporteur):
