@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from intercotour.link_sign_in import LinkSignIn
 
@@ -197,16 +197,23 @@ def document_download(request, speaker, document_id):
     return pdf_response(document)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @speaker_required
 def document_remove(request, speaker, document_id):
+    """Asks first (a page with a button), then withdraws the document and its file."""
     document = selectors.speaker_document(speaker, document_id)
     if document is None or document.speaker_id != speaker.pk:
         raise Http404
-    session_id = document.session_id
-    documents.remove_document(document=document, speaker=speaker)
-    messages.success(request, _("The document has been removed."))
-    return redirect("speaker_portal:documents", session_id=session_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        session_id = document.session_id
+        documents.remove_document(document=document, speaker=speaker)
+        messages.success(request, _("The document has been removed."))
+        return redirect("speaker_portal:documents", session_id=session_id)
+    return render(
+        request,
+        "speakers/portal/document_remove.html",
+        {"speaker": speaker, "document": document, "session": document.session},
+    )
 
 
 @require_POST

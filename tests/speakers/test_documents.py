@@ -234,14 +234,44 @@ def test_speaker_removes_their_document_and_its_file(
     document = SessionDocument.objects.get()
     path = Path(document.file.path)
 
+    list_page = client.get(reverse("speaker_portal:documents", args=[plenary.pk]))
+    asked = client.get(reverse("speaker_portal:document_remove", args=[document.pk]))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("speaker_portal:document_remove", args=[document.pk]), follow=True
+            reverse("speaker_portal:document_remove", args=[document.pk]),
+            {"confirm": "yes"},
+            follow=True,
         )
 
+    assert f'href="{reverse("speaker_portal:document_remove", args=[document.pk])}"' in (
+        list_page.text
+    )
+    assert (
+        "Retirer « Diapositives de la plénière » de « Plénière d’ouverture » ? Il ne sera plus "
+        "proposé au téléchargement"
+    ) in " ".join(text_of(asked).split())
     assert "Le document est retiré." in text_of(response)
     assert not SessionDocument.objects.exists()
     assert not path.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_removing_a_document_asks_first_and_changes_nothing_until_confirmed(
+    client, plenary, speaker, method
+):
+    sign_in(client, speaker)
+    post_document(client, plenary, pdf_bytes())
+    document = SessionDocument.objects.get()
+
+    response = getattr(client, method)(
+        reverse("speaker_portal:document_remove", args=[document.pk])
+    )
+
+    assert response.status_code == 200
+    assert "Oui, retirer ce document" in text_of(response)
+    assert "Non, le garder" in text_of(response)
+    assert SessionDocument.objects.get() == document
+    assert Path(document.file.path).exists()
 
 
 def test_another_speaker_cannot_remove_it(client, plenary, speaker):
@@ -251,11 +281,11 @@ def test_another_speaker_cannot_remove_it(client, plenary, speaker):
     SessionSpeakerFactory(session=plenary, speaker=colleague)
 
     sign_in(client, colleague)
-    response = client.post(
-        reverse("speaker_portal:document_remove", args=[SessionDocument.objects.get().pk])
-    )
+    url = reverse("speaker_portal:document_remove", args=[SessionDocument.objects.get().pk])
+    asked = client.get(url)
+    response = client.post(url, {"confirm": "yes"})
 
-    assert response.status_code == 404
+    assert (asked.status_code, response.status_code) == (404, 404)
     assert SessionDocument.objects.count() == 1
 
 
@@ -290,7 +320,8 @@ def test_a_document_given_or_withdrawn_shows_at_once_on_the_cached_stop_page(
     given = text_of(client.get(stop_url))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("speaker_portal:document_remove", args=[SessionDocument.objects.get().pk])
+            reverse("speaker_portal:document_remove", args=[SessionDocument.objects.get().pk]),
+            {"confirm": "yes"},
         )
     withdrawn = text_of(client.get(stop_url))
 
