@@ -194,7 +194,6 @@ def test_stop_page_shows_access_contacts_partners_and_follow_links(client, demo_
     assert f"Plus d’infos : {demo_stop.more_info_url}" in page
     assert f'href="{demo_stop.more_info_url}"' in response.text
     assert "Suivre la journée en direct en ligne" not in page  # no live stream is set
-    assert f'href="/{MONTPELLIER_SLUG}/programme.ics"' in response.text
 
 
 def test_stop_page_registration_call_to_action_states(client):
@@ -218,6 +217,22 @@ def test_stop_page_registration_call_to_action_states(client):
 
 def test_past_stop_page_says_the_day_took_place(client, demo_stop):
     assert "Cette journée a eu lieu." in text_of(client.get(f"/{MONTPELLIER_SLUG}/"))
+
+
+def test_only_a_coming_day_offers_its_programme_for_a_calendar(client, demo_stop):
+    past = text_of(client.get(f"/{MONTPELLIER_SLUG}/"))
+    coming_page = client.get(f"/{DEMO_COPY_SLUG}/")
+    coming = text_of(coming_page)
+
+    assert f'href="/{DEMO_COPY_SLUG}/programme.ics"' in coming_page.text
+
+    for offer in [
+        "Ajouter le programme à mon agenda",
+        "S’abonner au programme de cette journée",
+        "Ajouter à mon agenda",
+    ]:
+        assert offer not in past
+        assert offer in coming
 
 
 def test_speaker_emails_never_appear_on_public_pages(client, demo_stop):
