@@ -210,6 +210,8 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         self._word_attendance()
         # Checking the form made its bound fields, which copied the help text then.
         self["mode"].help_text = self.fields["mode"].help_text
+        if "mode" in self.errors:
+            self.describe_error("mode")
         for name in self.workshop_fields:
             field = self.fields[name]
             empty, *choices = field.choices

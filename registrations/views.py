@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import get_text_list
@@ -48,6 +48,8 @@ def register(request, slug):
                 registration, created = services.register(stop=stop, **form.registration_details())
             except services.RegistrationError as error:
                 form.add_error(error.field, error.message)
+            except Stop.DoesNotExist:  # deleted since this process read the programme
+                raise Http404 from None
             else:
                 return _registration_received(
                     request, stop, form.cleaned_data["email"], registration if created else None

@@ -177,6 +177,39 @@ def test_a_refused_submission_shows_the_places_freed_since_the_form_was_loaded(
     assert not Registration.objects.exists()
 
 
+def test_the_attendance_error_points_only_at_texts_the_page_shows(
+    client, stop, workshops, form_data
+):
+    Stop.objects.filter(pk=stop.pk).update(seats_taken=3)
+    client.get(url(stop))  # read with the day full: the attendance field had a help text
+    Stop.objects.filter(pk=stop.pk).update(seats_taken=1)
+
+    response = client.post(url(stop), {**form_data, "mode": "par pigeon voyageur"})
+
+    assert response.status_code == 400
+    radios = re.findall(r'<input type="radio" name="mode"[^>]*>', response.text)
+    described = {
+        target
+        for radio in radios
+        for target in re.search(r'aria-describedby="([^"]+)"', radio).group(1).split()
+    }
+    assert len(radios) == 2
+    assert described == {"id_mode_error"}
+    assert 'id="id_mode_error"' in response.text
+    assert not Registration.objects.exists()
+
+
+def test_a_submission_for_a_stop_deleted_meanwhile_is_not_found(client, stop, workshops, form_data):
+    client.get(url(stop))  # this process has read the stop
+    with mock.patch.object(page_cache, "_bump"):  # the others have not heard yet
+        Stop.objects.filter(pk=stop.pk).delete()
+
+    response = client.post(url(stop), form_data)
+
+    assert response.status_code == 404
+    assert not Registration.objects.exists()
+
+
 def test_each_request_gets_its_own_copy_of_the_stop(stop, workshops):
     first, first_workshops = form_page.registration_stop(
         stop.slug, page_cache.versions(page_cache.SITE)
