@@ -3,6 +3,8 @@
 Writes only; the speakers' area reads through ``selectors.rapporteur_line_up``.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -30,6 +32,10 @@ def save_restitution(*, session, author, summary, key_points, proposals, submit=
     restitution = Restitution.objects.select_for_update().filter(session=session).first()
     if restitution is not None and restitution.is_published:
         raise RestitutionLocked
+    # Sent again while waiting for review: the organisers were told when it was first sent.
+    newly_submitted = submit and (
+        restitution is None or restitution.status != Restitution.Status.SUBMITTED
+    )
     restitution = restitution or Restitution(session=session)
     restitution.author = author
     restitution.summary, restitution.key_points = summary.strip(), key_points.strip()
@@ -45,7 +51,7 @@ def save_restitution(*, session, author, summary, key_points, proposals, submit=
         if submit
         else _("Draft saved by %(name)s.") % {"name": author.full_name},
     )
-    if submit:
+    if newly_submitted:
         _tell_the_organisers(restitution)
     return restitution
 
@@ -66,9 +72,10 @@ def _tell_the_organisers(restitution):
             to=contact.email,
             renderer="speakers.restitutions.render_submitted",
             params={"restitution": restitution.pk, "contact": contact.name},
+            # The address as a digest: the key has 200 characters, an address up to 254.
             key=(
                 f"restitution:{restitution.pk}:{restitution.submitted_at.isoformat()}:"
-                f"{contact.email.lower()}"
+                f"{hashlib.sha256(contact.email.lower().encode()).hexdigest()[:32]}"
             ),
             stop=stop,
         )

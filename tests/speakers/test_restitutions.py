@@ -118,6 +118,35 @@ def test_submitting_tells_the_stops_contacts_with_a_link_to_review_it(
     assert settings.SITE_URL + change_url in message.alternatives[0][0]
 
 
+def test_sending_it_again_while_it_waits_tells_no_one_twice(
+    client, past_stop, rapporteur, deliver_emails
+):
+    ContactFactory(tour=None, stop=past_stop, email="celine@example.org")
+    sign_in(client, rapporteur)
+    url = restitution_url(workshop_of(past_stop))
+
+    with deliver_emails():
+        client.post(url, {**FORM, "submit": ""})
+        client.post(url, {**FORM, "summary": "Corrigé.", "submit": ""})
+
+    assert len(mail.outbox) == 1
+    assert Restitution.objects.get().summary == "Corrigé."
+
+
+def test_a_contact_with_a_very_long_address_is_told_too(
+    client, past_stop, rapporteur, deliver_emails
+):
+    address = "a" * 64 + "@" + "b" * 63 + "." + "c" * 40 + ".example.org"  # 181 characters
+    ContactFactory(tour=None, stop=past_stop, email=address)
+    sign_in(client, rapporteur)
+
+    with deliver_emails():
+        response = client.post(restitution_url(workshop_of(past_stop)), {**FORM, "submit": ""})
+
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [[address]]
+
+
 def test_without_contacts_for_the_stop_the_tours_are_told(
     client, past_stop, rapporteur, deliver_emails
 ):
