@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.test import Client
+from django.utils import formats
 
 from events import page_cache
 from events.models import Session, Stop
@@ -36,6 +37,14 @@ def test_seat_counts_follow_each_registration(client, stop, workshops):
     assert "2 places restantes en présentiel." in second
     assert f"{workshops[0].title} (1 place restante)" in second
     assert f"{workshops[1].title} (2 places restantes)" in second
+
+
+def test_the_form_names_the_day_mid_line_in_lower_case(client, stop):
+    page = text_of(client.get(url(stop)))
+
+    day = formats.date_format(stop.date)  # "jeudi 4 juin 2026"
+    assert day[0].islower()
+    assert f"– {day}," in page
 
 
 def test_a_full_workshop_then_a_full_day_show_on_the_form(client, stop, workshops):

@@ -91,6 +91,10 @@ def test_the_answer_page_asks_before_acting_so_mail_scanners_change_nothing(clie
     page = text_of(client.get(answer_url(alice, FREE)))
 
     assert "Je libère ma place" in page
+    # The day, mid-line, in lower case as French writes it: "Lyon, jeudi 4 juin 2026".
+    stop = alice.stop
+    assert f"{stop.city}, {formats.date_format(stop.date)}" in page
+    assert formats.date_format(stop.date)[0].islower()
     alice.refresh_from_db()
     assert alice.status == "confirmed"
 
