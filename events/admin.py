@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
@@ -371,7 +371,7 @@ class SessionAdmin(WordedAdmin, ProgrammeSaveMixin, admin.ModelAdmin):
     @admin.display(description=_("time"), ordering="starts_at")
     def time(self, session):
         starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
-        return f"{starts:%H:%M}–{ends:%H:%M}"
+        return f"{formats.time_format(starts)}–{formats.time_format(ends)}"
 
     def get_ordering(self, request):
         return [*next_first_ordering(prefix="stop__"), "starts_at", "pk"]

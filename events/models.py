@@ -8,7 +8,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -424,7 +424,7 @@ class Session(TimestampedModel):
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
-        return f"{local:%d/%m/%Y %H:%M} – {self.title}"
+        return f"{local:%d/%m/%Y} {formats.time_format(local)} – {self.title}"
 
     def get_absolute_url(self):
         return f"{self.stop.get_absolute_url()}#session-{self.pk}"

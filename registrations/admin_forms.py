@@ -7,7 +7,7 @@ e-mail — shows as a form error and changes nothing. The admin then saves nothi
 
 from django import forms
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -32,7 +32,9 @@ class WorkshopsField(forms.ModelMultipleChoiceField):
         seats = ngettext("%(n)s seat left", "%(n)s seats left", workshop.seats_left) % {
             "n": workshop.seats_left
         }
-        label = f"{start:%H:%M}–{end:%H:%M} – {workshop.title} ({seats})"
+        label = (
+            f"{formats.time_format(start)}–{formats.time_format(end)} – {workshop.title} ({seats})"
+        )
         return f"{workshop.stop.city} {start:%d/%m} · {label}" if self.with_stop else label
 
 

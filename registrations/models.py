@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -365,7 +365,8 @@ class CertificateArchive(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.stop} – {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+        created = timezone.localtime(self.created_at)
+        return f"{self.stop} – {created:%d/%m/%Y} {formats.time_format(created)}"
 
     @property
     def stalled(self):

@@ -174,6 +174,22 @@ def test_stop_admin_lists_sessions_in_time_order_and_links_to_the_site(admin_cli
     assert 'class="viewsitelink"' in page
 
 
+def test_session_times_read_as_french_writes_them_in_the_admin(admin_client):
+    stop = StopFactory()
+    session = SessionFactory(
+        stop=stop,
+        title="Table ronde",
+        starts_at=at(stop.date, 9, 30),
+        ends_at=at(stop.date, 10, 45),
+    )
+
+    listing = text_of(admin_client.get(reverse("admin:events_session_changelist")))
+
+    assert "9h30–10h45" in listing
+    assert "09:30" not in listing
+    assert str(session) == f"{stop.date:%d/%m/%Y} 9h30 – Table ronde"
+
+
 def test_session_admin_searches_speaker_names(admin_client):
     SessionSpeakerFactory(session__title="Table ronde IA", speaker__last_name="Ferguson")
     SessionFactory(title="Autre session")

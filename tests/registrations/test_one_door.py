@@ -223,6 +223,17 @@ def test_organiser_adds_a_registration_taken_by_phone(
     assert [m.to for m in mail.outbox] == [["elu@example.org"]]
 
 
+def test_the_add_form_names_each_workshop_by_its_french_times(delegation_client, stop):
+    WorkshopFactory(
+        stop=stop, title="Atelier IA", starts_at=at(stop.date, 14), ends_at=at(stop.date, 15, 30)
+    )
+
+    page = text_of(delegation_client.get(reverse("admin:registrations_registration_add")))
+
+    assert "14h00–15h30 – Atelier IA" in page
+    assert "14:00" not in page
+
+
 def test_adding_a_registration_refuses_two_workshops_of_one_slot_in_french(
     delegation_client, stop, workshops
 ):

@@ -1,6 +1,7 @@
 """Workshop restitutions: the rapporteur writes, organisers publish, the stop page shows."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -85,6 +86,9 @@ def test_submitting_hands_it_to_the_organisers(client, past_stop, rapporteur):
     assert restitution.status == "submitted"
     assert restitution.submitted_at is not None
     assert "envoyée aux organisateurs" in text_of(response)
+    # "le jeudi 7 décembre 2023 à 14h05", as French writes a moment.
+    form_page = text_of(client.get(restitution_url(workshop)))
+    assert re.search(r"Envoyée aux organisateurs le \w+ \d+ \w+ \d{4} à \d{1,2}h\d\d", form_page)
     assert FORM["summary"] not in text_of(client.get(past_stop.get_absolute_url()))
 
 
