@@ -127,3 +127,21 @@ def test_a_speaker_without_address_gets_no_invitation(admin_client, speaker):
 
     assert mail.outbox == []
     assert "n’a pas d’adresse e-mail" in text_of(response)
+
+
+def test_the_speaker_page_says_why_there_is_no_invitation_button(admin_client, speaker):
+    with_address = text_of(
+        admin_client.get(reverse("admin:speakers_speaker_change", args=[speaker.pk]))
+    )
+    speaker.email = ""
+    speaker.save()
+
+    without = text_of(admin_client.get(reverse("admin:speakers_speaker_change", args=[speaker.pk])))
+
+    note = (
+        "Pour inviter cette personne dans l’espace intervenant, ajoutez d’abord son adresse e-mail."
+    )
+    assert "Inviter dans l’espace intervenant" in with_address
+    assert note not in with_address
+    assert "Inviter dans l’espace intervenant" not in without
+    assert note in without
