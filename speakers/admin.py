@@ -131,6 +131,7 @@ class RestitutionAdmin(WordedAdmin, admin.ModelAdmin):
     fields = ["session", "author", "summary", "key_points", "proposals", "status"]
     readonly_fields = ["status"]
     actions = ["publish", "unpublish"]
+    change_form_template = "admin/speakers/restitution/change_form.html"
 
     @admin.display(description=_("stop"), ordering="session__stop__date")
     def stop(self, restitution):
@@ -156,6 +157,39 @@ class RestitutionAdmin(WordedAdmin, admin.ModelAdmin):
             ngettext("%d restitution unpublished.", "%d restitutions unpublished.", count) % count,
             messages.SUCCESS,
         )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_publish"] = self.has_publish_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_urls(self):
+        """Publish or unpublish from the restitution's own page (where the e-mail to the
+        organisers leads), as the list's actions do."""
+
+        def one(action):
+            @require_POST
+            def view(request, restitution_id):
+                if not self.has_publish_permission(request):
+                    raise PermissionDenied
+                found = Restitution.objects.filter(pk=restitution_id)
+                get_object_or_404(found)
+                getattr(self, action)(request, found)
+                return redirect("admin:speakers_restitution_change", restitution_id)
+
+            return self.admin_site.admin_view(view)
+
+        return [
+            path(
+                "<int:restitution_id>/publier/",
+                one("publish"),
+                name="speakers_restitution_publish",
+            ),
+            path(
+                "<int:restitution_id>/depublier/",
+                one("unpublish"),
+                name="speakers_restitution_unpublish",
+            ),
+        ] + super().get_urls()
 
 
 @admin.register(SessionDocument)

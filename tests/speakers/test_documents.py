@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
@@ -246,10 +246,11 @@ def test_speaker_removes_their_document_and_its_file(
     assert f'href="{reverse("speaker_portal:document_remove", args=[document.pk])}"' in (
         list_page.text
     )
+    day = formats.date_format(timezone.localtime(plenary.starts_at))
     assert (
-        "Retirer « Diapositives de la plénière » de « Plénière d’ouverture » ? Il ne sera plus "
-        "proposé au téléchargement"
-    ) in " ".join(text_of(asked).split())
+        "Retirer « Diapositives de la plénière » de « Plénière d’ouverture » "
+        f"({plenary.stop.city}, {day}) ? Il ne sera plus proposé au téléchargement"
+    ) in text_of(asked)
     assert "Le document est retiré." in text_of(response)
     assert not SessionDocument.objects.exists()
     assert not path.exists()

@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from speakers.models import Restitution, SessionSpeaker, Speaker
 from tests.factories import ContactFactory, SessionSpeakerFactory, SpeakerFactory
@@ -111,7 +111,8 @@ def test_submitting_tells_the_stops_contacts_with_a_link_to_review_it(
     [message] = mail.outbox
     assert message.to == ["celine@example.org"]
     assert message.subject == (
-        f"[IntercoTOUR] Restitution à relire : « IA et aide à la décision » ({past_stop.city})"
+        "[IntercoTOUR] Restitution à relire : « IA et aide à la décision » "
+        f"({past_stop.city}, {formats.date_format(past_stop.date, 'j F Y')})"
     )
     assert "Bonjour Céline Colucci," in message.body
     assert "Marie Bernard a soumis la restitution de l’atelier « IA et aide à la décision »" in (
@@ -305,6 +306,33 @@ def test_published_restitution_waits_for_the_end_of_the_day(client, past_stop):
     assert "Lire la restitution" not in page
 
 
+def test_organisers_publish_then_unpublish_from_the_restitutions_own_page(admin_client, past_stop):
+    restitution = Restitution.objects.create(
+        session=workshop_of(past_stop), summary="Synthèse", status="submitted"
+    )
+    change = reverse("admin:speakers_restitution_change", args=[restitution.pk])
+
+    page = admin_client.get(change)
+    before = text_of(page)
+    published = admin_client.post(
+        reverse("admin:speakers_restitution_publish", args=[restitution.pk]), follow=True
+    )
+    status_after_publish = Restitution.objects.get().status
+    unpublished = admin_client.post(
+        reverse("admin:speakers_restitution_unpublish", args=[restitution.pk]), follow=True
+    )
+
+    assert reverse("admin:speakers_restitution_publish", args=[restitution.pk]) in page.text
+    assert "Publier" in before
+    assert "Dépublier" not in before
+    assert status_after_publish == "published"
+    assert "1 restitution publiée." in text_of(published)
+    assert "Dépublier" in text_of(published)
+    assert Restitution.objects.get().status == "draft"
+    assert "1 restitution dépubliée." in text_of(unpublished)
+    assert LogEntry.objects.filter(object_id=str(restitution.pk)).count() == 2
+
+
 def test_publishing_needs_the_publish_permission(client, past_stop):
     restitution = Restitution.objects.create(session=workshop_of(past_stop), summary="Synthèse")
     user = User.objects.create_user("editor", password="x", is_staff=True)
@@ -316,12 +344,18 @@ def test_publishing_needs_the_publish_permission(client, past_stop):
     client.force_login(user)
 
     changelist = client.get(reverse("admin:speakers_restitution_changelist"))
+    change = client.get(reverse("admin:speakers_restitution_change", args=[restitution.pk]))
     client.post(
         reverse("admin:speakers_restitution_changelist"),
         {"action": "publish", "_selected_action": [restitution.pk]},
     )
+    forced = client.post(reverse("admin:speakers_restitution_publish", args=[restitution.pk]))
 
     assert "Publier les restitutions sélectionnées" not in changelist.text
+    assert change.status_code == 200
+    assert "speakers_restitution_publish" not in change.text
+    assert reverse("admin:speakers_restitution_publish", args=[restitution.pk]) not in change.text
+    assert forced.status_code == 403
     restitution.refresh_from_db()
     assert restitution.status == "draft"
 
