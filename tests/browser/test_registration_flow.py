@@ -77,7 +77,7 @@ def test_form_with_errors_is_accessible_and_names_each_error(
     email = page.get_by_label("Adresse e-mail")
     assert email.get_attribute("aria-invalid") == "true"
     assert page.locator("#id_email_error").text_content() == (
-        "Saisissez une adresse de courriel valide."
+        "Saisissez une adresse e-mail valide."
     )
     assert "uniquement en présentiel" in summary.text_content()
     # Focus on the summary (read out, the keyboard starts there), and the title says so.

@@ -146,7 +146,7 @@ def test_a_bad_email_is_refused_in_french(client, db):
     response = client.post(HOME, {"email": "pas-une-adresse"})
 
     assert response.status_code == 400
-    assert "Saisissez une adresse de courriel valide." in text_of(response)
+    assert "Saisissez une adresse e-mail valide." in text_of(response)
 
 
 def test_a_bot_filling_the_honeypot_gets_the_same_answer_and_no_link(

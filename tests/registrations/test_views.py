@@ -124,7 +124,7 @@ def test_registering_again_gets_the_generic_page_and_the_link_by_email(
     [
         ("first_name", "", "Ce champ est obligatoire."),
         ("email", "", "Ce champ est obligatoire."),
-        ("email", "camille@", "Saisissez une adresse de courriel valide."),
+        ("email", "camille@", "Saisissez une adresse e-mail valide."),
         ("organisation", "", "Ce champ est obligatoire."),
         ("category", "", "Ce champ est obligatoire."),
         ("category", "pirate", "Sélectionnez un choix valide."),
@@ -587,7 +587,7 @@ def test_fresh_link_refuses_a_bad_email_in_french(client, db):
     response = client.post("/inscription/nouveau-lien/", {"email": "pas-une-adresse"})
 
     assert response.status_code == 400
-    assert "Saisissez une adresse de courriel valide." in error_next_to(response, "id_email")
+    assert "Saisissez une adresse e-mail valide." in error_next_to(response, "id_email")
 
 
 def test_privacy_page_says_what_is_kept_why_how_long_and_how_to_erase(client, db):

@@ -78,7 +78,7 @@ def test_bad_email_is_refused_in_french(client, db):
     response = client.post(HOME, {"email": "pas-une-adresse"})
 
     assert response.status_code == 400
-    assert "Saisissez une adresse de courriel valide." in text_of(response)
+    assert "Saisissez une adresse e-mail valide." in text_of(response)
 
 
 def test_link_opens_a_confirmation_then_signs_in(client, clement, deliver_emails):
