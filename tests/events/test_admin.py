@@ -6,7 +6,7 @@ from django.urls import reverse
 from events.models import Contact, Partner, Session, Stop, Tour
 from speakers.models import SessionSpeaker, Speaker
 from tests.admin_forms import stop_change_data
-from tests.factories import SessionSpeakerFactory, StopFactory
+from tests.factories import PartnerFactory, SessionSpeakerFactory, StopFactory
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,17 @@ def test_admin_refuses_a_duplicate_stop_slug_in_french(admin_client_fr):
     assert response.status_code == 200
     assert "Un objet Étape avec ce champ Identifiant d’adresse existe déjà." in text_of(response)
     assert Stop.objects.count() == 1
+
+
+def test_deleting_a_stop_names_its_partner_links_in_words(admin_client_fr):
+    stop = StopFactory(city="Montpellier")
+    stop.partners.add(PartnerFactory(name="Les Interconnectés"))
+
+    page = text_of(admin_client_fr.get(reverse("admin:events_stop_delete", args=[stop.pk])))
+
+    # (The colon is Django's own "%s: %s", without the French space.)
+    assert re.search(
+        rf"Partenaire de l’étape ?: Les Interconnectés \({re.escape(str(stop))}\)", page
+    )
+    assert "object (" not in page
+    assert "Stop_partners" not in page
