@@ -27,4 +27,4 @@ def _name_stop_partners(through):
     the display changes: the table and the migrations stay as they are."""
     through._meta.verbose_name = _("partner of the stop")
     through._meta.verbose_name_plural = _("partners of the stop")
-    through.__str__ = lambda link: f"{link.partner} ({link.stop})"
+    through.__str__ = lambda link: f"{link.partner} – {link.stop}"
