@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.admin import helpers
 from django.db import models
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import get_text_list
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import override as translation_override
 
 
@@ -111,6 +112,26 @@ class WordedAdmin(NormalisedTextMixin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         return construct_change_message(form, formsets, add)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return _french_colons(deleted), counts, perms_needed, _french_colons(protected)
+
+
+def _french_colons(lines):
+    """Django writes what a deletion removes as "Type: object", with its own colon: in French,
+    a no-break space goes before it. ``lines``: Django's nested lists of (safe) strings."""
+    if not (get_language() or "").startswith("fr"):
+        return lines
+    spaced = []
+    for line in lines:
+        if isinstance(line, list):
+            spaced.append(_french_colons(line))
+        else:
+            # The first ": " is Django's, after the type's name (which has none).
+            french = line.replace(": ", "\u00a0: ", 1)
+            spaced.append(mark_safe(french) if isinstance(line, SafeData) else french)
+    return spaced
 
 
 def _field_names(form, changed):
