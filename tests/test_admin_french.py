@@ -13,6 +13,7 @@ from registrations.models import Registration
 from speakers.models import SessionSpeaker, Speaker
 from tests.admin_forms import session_change_data, stop_change_data
 from tests.factories import registration_details
+from tests.pages import french
 
 MODELS = [Tour, Stop, Session, Contact, Partner, Speaker, SessionSpeaker, Registration]
 
@@ -130,13 +131,13 @@ def test_the_sections_of_third_party_packages_are_named_in_french(french_admin):
 
     for english in ("Otp_Totp", "TOTP devices", "Tasks Database Backend", "Task Results"):
         assert english not in index
-    for french in (
+    for name in (
         "Double authentification",
         "Applications d’authentification",
         "File des tâches",
         "Tâches",
     ):
-        assert french in index
+        assert name in index
     for changelist, title in [
         ("admin:otp_totp_totpdevice_changelist", "Applications d’authentification"),
         ("admin:django_tasks_database_dbtaskresult_changelist", "Tâches"),
@@ -229,8 +230,8 @@ def test_registrations_list_marks_a_waited_workshop_in_french(french_admin, day)
 def test_app_pages_are_titled_without_a_missing_elision(french_admin, db, app, title):
     page = french_admin.get(reverse("admin:app_list", args=[app])).content.decode()
 
-    assert f"<h1>Administration : {title}</h1>" in page
-    assert f"<title>Administration : {title} |" in page
+    assert f"<h1>{french('Administration : ')}{title}</h1>" in page
+    assert f"<title>{french('Administration : ')}{title} |" in page
     assert "Administration de " not in page
     assert "Prochaines journées" not in page  # the home's, not each app's
 

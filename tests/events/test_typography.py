@@ -1,6 +1,10 @@
 """French spacing of titles and plain-text prose, as the public pages render them."""
 
+import gettext
+import re
+
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 
@@ -84,3 +88,15 @@ def test_stop_page_titles_do_not_leave_a_question_mark_alone(client):
 
     assert f"<h1>L’IA va-t-elle nous remplacer{NNBSP}?</h1>" in html
     assert f">Qui commande{NNBSP}?</h3>" in html
+
+
+def test_every_french_translation_keeps_its_punctuation_with_its_word():
+    """The catalogue puts a narrow no-break space before : ; ! ? » and after «: with a plain
+    space, a small screen may start a line with the « : » or the « ? »."""
+    with open(settings.BASE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.mo", "rb") as mo:
+        catalog = gettext.GNUTranslations(mo)._catalog
+    loose = {
+        msgid: text for msgid, text in catalog.items() if msgid and re.search(r" [:;!?»]|« ", text)
+    }
+
+    assert loose == {}

@@ -17,6 +17,7 @@ from tests.factories import (
     WorkshopFactory,
     registration_details,
 )
+from tests.pages import french
 
 from .conftest import before_and_after_the_day, give_document
 
@@ -116,7 +117,7 @@ def test_draft_stop_is_a_french_404(client):
     response = client.get(f"/api/v1/stops/{draft.slug}")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": f"Aucune étape publiée « {draft.slug} »."}
+    assert response.json() == {"detail": french(f"Aucune étape publiée « {draft.slug} ».")}
 
 
 def test_speakers_show_nothing_personal(client):
@@ -180,7 +181,7 @@ def test_bad_input_gets_a_french_json_answer(client, query, status, detail):
     response = client.get(f"/api/v1/sessions?{query}")
 
     assert response.status_code == status
-    assert response.json() == {"detail": detail}
+    assert response.json() == {"detail": french(detail)}
 
 
 def test_unknown_api_address_is_a_json_404(client, db):

@@ -22,7 +22,7 @@ from tests.factories import (
     at,
     registration_details,
 )
-from tests.pages import text_of
+from tests.pages import french, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -526,7 +526,9 @@ def test_message_preview_then_send_one_email_per_recipient(
     progress = " ".join(text_of(admin_client.get(url)).split())
     assert "2 0 2 0" in progress  # recipients, waiting, sent, failed
     entry = LogEntry.objects.get(object_id=str(stop.pk), content_type__model="stop")
-    assert entry.get_change_message() == "Message « Salle changée » mis en file pour 2 inscrits."
+    assert entry.get_change_message() == french(
+        "Message « Salle changée » mis en file pour 2 inscrits."
+    )
 
 
 def test_message_to_one_registrant_is_singular(admin_client, stop, workshops):
@@ -544,7 +546,7 @@ def test_message_to_one_registrant_is_singular(admin_client, stop, workshops):
 
     assert "Message « Salle » mis en file pour 1 inscrit." in text_of(page)
     entry = LogEntry.objects.get(object_id=str(stop.pk), content_type__model="stop")
-    assert entry.get_change_message() == "Message « Salle » mis en file pour 1 inscrit."
+    assert entry.get_change_message() == french("Message « Salle » mis en file pour 1 inscrit.")
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from registrations import services
 from registrations.models import Registration, WorkshopBooking
 from registrations.tokens import registration_from_token
 from tests.factories import SessionFactory, StopFactory, WorkshopFactory, registration_details
+from tests.pages import french
 from tests.registrations.test_certificates import move_to_the_past
 
 pytestmark = pytest.mark.django_db
@@ -668,7 +669,7 @@ def test_workshop_waiting_list_is_said_in_the_confirmation(stop, workshops, deli
     with deliver_emails():
         register(stop, workshops=[workshops[0]], accept_waiting_list=True)
 
-    assert f"L’atelier « {workshops[0].title} » est complet : vous êtes sur sa liste" in (
+    assert french(f"L’atelier « {workshops[0].title} » est complet : vous êtes sur sa liste") in (
         mail.outbox[-1].body
     )
 

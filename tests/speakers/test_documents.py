@@ -16,7 +16,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringO
 from speakers import documents
 from speakers.models import SessionDocument
 from tests.factories import SessionFactory, SessionSpeakerFactory, SpeakerFactory, StopFactory
-from tests.pages import text_of
+from tests.pages import french, text_of
 
 from .conftest import sign_in
 
@@ -203,7 +203,9 @@ def test_the_limit_is_twenty_megabytes():
     assert documents.DOCUMENT_MAX_BYTES == 20 * 1024 * 1024
     big = SimpleUploadedFile("x.pdf", b"%PDF-1.7\n" + bytes(20 * 1024 * 1024))
 
-    with pytest.raises(documents.DocumentRefused, match="trop lourd : 20,0\xa0Mio au maximum"):
+    with pytest.raises(
+        documents.DocumentRefused, match=french("trop lourd : 20,0\xa0Mio au maximum")
+    ):
         documents.check_pdf(big)
 
 
