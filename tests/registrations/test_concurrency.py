@@ -16,6 +16,7 @@ from registrations import selectors, services
 from registrations.models import Registration, WorkshopBooking
 from registrations.services import seats
 from tests.factories import StopFactory, WorkshopFactory, registration_details
+from tests.pages import french
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -301,7 +302,7 @@ def test_an_address_taken_while_its_registration_waits_for_the_stop_is_refused_c
     assert created is True
     if second == "walk-in at the desk":
         assert type(error) is services.RegistrationError, repr(error)
-        assert "déjà inscrite : recherchez plutôt la personne" in str(error)
+        assert french("déjà inscrite : recherchez plutôt la personne") in str(error)
     else:
         assert type(error) is services.EmailTaken, repr(error)
     assert list(Registration.objects.active_with_email("same@example.org")) == [registration]
