@@ -179,10 +179,14 @@ class ContactInline(WordedInline, admin.TabularInline):
     fields = ["name", "responsibilities", "email", "phone", "order"]
 
 
+def stop_on_site(stop):
+    """The stop's public page, once published (a draft's address answers 404)."""
+    return stop.get_absolute_url() if stop.status == Stop.Status.PUBLISHED else None
+
+
 def session_on_site(session):
-    """A session's place on the stop page, once the stop is published (a draft's is 404)."""
-    published = session.stop.status == Stop.Status.PUBLISHED
-    return session.get_absolute_url() if published else None
+    """A session's place on its stop's page, once the stop is published."""
+    return session.get_absolute_url() if stop_on_site(session.stop) else None
 
 
 class SessionInline(WordedInline, admin.TabularInline):
@@ -279,8 +283,7 @@ class StopAdmin(WordedAdmin, ProgrammeSaveMixin, admin.ModelAdmin):
         ] + super().get_urls()
 
     def view_on_site(self, stop):
-        """The public page, once published (a draft's address answers 404)."""
-        return stop.get_absolute_url() if stop.status == Stop.Status.PUBLISHED else None
+        return stop_on_site(stop)
 
     def get_ordering(self, request):
         # The next stop first, here and wherever stops are listed from this admin (filters).

@@ -4,16 +4,13 @@ import re
 
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+
+from intercotour.french import in_french
 
 NARROW_NO_BREAK_SPACE = "\u202f"
 _SPACE_BEFORE_HIGH_PUNCTUATION = re.compile(r"[ \u00a0]+(?=[?!;:»])")
 _SPACE_AFTER_OPENING_QUOTE = re.compile(r"(?<=«)[ \u00a0]+")
 _BULLET = re.compile(r"^[-•]\s+")
-
-
-def _in_french():
-    return (get_language() or "").startswith("fr")
 
 
 def french_spacing(text):
@@ -22,15 +19,10 @@ def french_spacing(text):
     A title's "?" then never wraps alone onto a line of its own. Other languages, and
     punctuation written without a space before it (times, addresses), are left as they are.
     """
-    if not _in_french():
+    if not in_french():
         return text
     text = _SPACE_BEFORE_HIGH_PUNCTUATION.sub(NARROW_NO_BREAK_SPACE, text)
     return _SPACE_AFTER_OPENING_QUOTE.sub(NARROW_NO_BREAK_SPACE, text)
-
-
-def colon():
-    """A label's colon: "Lieu : …" in French (a no-break space before it), "Venue: …" else."""
-    return "\u00a0: " if _in_french() else ": "
 
 
 def _blocks(text):

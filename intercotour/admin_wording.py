@@ -21,8 +21,10 @@ from django.contrib.admin import helpers
 from django.db import models
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import get_text_list
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import override as translation_override
+
+from .french import colon, in_french
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ class WordedAdmin(NormalisedTextMixin):
 def _french_colons(lines):
     """Django writes what a deletion removes as "Type: object", with its own colon: in French,
     a no-break space goes before it. ``lines``: Django's nested lists of (safe) strings."""
-    if not (get_language() or "").startswith("fr"):
+    if not in_french():
         return lines
     spaced = []
     for line in lines:
@@ -129,7 +131,7 @@ def _french_colons(lines):
             spaced.append(_french_colons(line))
         else:
             # The first ": " is Django's, after the type's name (which has none).
-            french = line.replace(": ", "\u00a0: ", 1)
+            french = line.replace(": ", colon(), 1)
             spaced.append(mark_safe(french) if isinstance(line, SafeData) else french)
     return spaced
 

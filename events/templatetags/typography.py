@@ -1,6 +1,7 @@
 from django import template
 
 from events import typography
+from intercotour.french import colon as label_colon
 
 register = template.Library()
 
@@ -20,4 +21,4 @@ def prose(value):
 @register.simple_tag
 def colon():
     """``{% translate "Venue" %}{% colon %}…``: "Lieu : " in French, "Venue: " in English."""
-    return typography.colon()
+    return label_colon()
