@@ -116,6 +116,9 @@ else:
     # several times the rendering of a small page.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, but the health check skips a connection used less than a second ago.
+        DATABASES["default"]["ENGINE"] = "intercotour.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -275,7 +278,7 @@ REGISTRATION_RATE_LIMIT = env.str("REGISTRATION_RATE_LIMIT", default="30/m")
 # django_tasks_db, named in French in the admin (intercotour/third_party.py).
 INSTALLED_APPS += ["django_tasks", "intercotour.third_party.TaskQueueConfig", "background"]
 TASKS = {
-    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="background.backends.DatabaseBackend")}
 }
 # What /readyz/ asks (intercotour/readiness.py): each service's check, by dotted path.
 READINESS_CHECKS = [
