@@ -4,6 +4,17 @@ from django.db import connection
 from django.db.models import signals
 
 
+def insert(instance):
+    """INSERT the new ``instance``, as ``instance.save()`` does for a new row; returns it.
+
+    Its primary key comes from the database, or from the instance where the field has a
+    default (a UUID). A unique constraint that holds the same values raises IntegrityError,
+    as ``save()``. Written out for the hot paths: see ``insert_unless_taken``.
+    """
+    _insert(instance, on_conflict="")
+    return instance
+
+
 def insert_unless_taken(instance):
     """INSERT the new ``instance`` (its primary key from the database); returns True.
 
@@ -17,10 +28,18 @@ def insert_unless_taken(instance):
     (``benchmarks/registration_burst.py``), and a ``save()`` that fails on a unique key
     needs a savepoint around it.
     """
+    return _insert(instance, on_conflict=" ON CONFLICT DO NOTHING")
+
+
+def _insert(instance, *, on_conflict):
     model = type(instance)
     meta = model._meta
     using = connection.alias  # one database, as the services' transactions and locks
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    # The primary key is written when the model gives it a value (a UUID's default), left to
+    # the database otherwise (an auto-incremented id).
+    fields = [
+        field for field in meta.concrete_fields if not field.primary_key or field.has_default()
+    ]
     if any(field.has_db_default() or field.generated for field in fields):
         # save() leaves these to the database; this INSERT would write them.
         raise TypeError(f"{model.__name__}: a field set by the database; use save().")
@@ -33,15 +52,16 @@ def insert_unless_taken(instance):
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+        f"{on_conflict} RETURNING {quote(meta.pk.column)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
     if row is None:
         return False
-    instance.pk = row[0]
+    if not meta.pk.has_default():
+        instance.pk = row[0]
     instance._state.adding = False
     instance._state.db = using
     signals.post_save.send(

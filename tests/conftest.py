@@ -58,7 +58,7 @@ def demo_stop(db):
 # queue (django-tasks-db). An enqueued task is a row; nothing runs until a test runs the
 # worker (``run_tasks``) or asks for the immediate backend (``immediate_tasks``), which runs
 # each task as it is enqueued, inside the caller's transaction.
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "background.backends.DatabaseBackend"}}
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
