@@ -90,7 +90,8 @@ def _catch_up():
 # the same pages costs one round trip to the cache a second per process, not one each. A
 # bump made by this process forgets them at once (its own edits show on its next page); an
 # edit made by another process shows here within VERSIONS_SECONDS, far within the minute a
-# browser or a CDN may already keep the page (``events.http_cache``).
+# browser or a CDN may already keep the page (``events.http_cache``). A bump forgets only
+# the reads that include its counter: a registration (a seat counter) leaves the programme's.
 VERSIONS_SECONDS = 1.0
 _recent_versions = {}
 
@@ -139,8 +140,18 @@ def _increment(*names):
             _cache_call("add", key, time.time_ns(), timeout=None)
 
 
+def _forget_versions(names):
+    """Forget the counters read last that include one of ``names``: this process's next
+    page reads them again. The others stay: a seat taken does not make the programme's
+    counter worth a round trip."""
+    bumped = set(names)
+    for key in list(_recent_versions):  # a snapshot: other threads may add keys meanwhile
+        if bumped.intersection(key):
+            _recent_versions.pop(key, None)
+
+
 def _bump(*names):
-    _recent_versions.clear()
+    _forget_versions(names)
     try:
         _increment(*names)
     except CacheUnavailable:

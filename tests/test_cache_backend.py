@@ -88,3 +88,17 @@ def test_an_edit_in_this_process_shows_at_once(db):
     page_cache.bump(page_cache.SITE)
 
     assert page_cache.versions(page_cache.SITE) != before
+
+
+def test_a_seat_taken_in_this_process_forgets_the_seat_counters_only(db):
+    """A registration bumps its stop's seat counters: the pages that show seats are read
+    afresh at once, the programme's counter is kept (no round trip to the cache for it)."""
+    programme = page_cache.versions(page_cache.SITE)
+    seats = page_cache.versions(page_cache.SITE, "seats:lyon")
+    page_cache._bump("seats:lyon", page_cache.SEATS)
+
+    with mock.patch.object(page_cache, "_read_versions", wraps=page_cache._read_versions) as read:
+        assert page_cache.versions(page_cache.SITE) == programme
+        assert read.call_count == 0
+        assert page_cache.versions(page_cache.SITE, "seats:lyon") != seats
+        assert read.call_count == 1
