@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import get_text_list
@@ -90,7 +90,8 @@ def _registration_received(request, stop, email, created=None):
     its outcome; an address already registered (or a bot's) gets the page that says "see the
     e-mail", which tells nothing of the existing registration to whoever typed the address.
     """
-    response = redirect("registrations:received", slug=stop.slug)
+    page = _received_cookie_path(stop)  # the thank-you page, and the cookie's path
+    response = HttpResponseRedirect(page)
     response.set_cookie(
         _received_cookie_name(),
         signing.dumps(
@@ -99,7 +100,7 @@ def _registration_received(request, stop, email, created=None):
             compress=True,
         ),
         max_age=RECEIVED_SECONDS,
-        path=_received_cookie_path(stop),
+        path=page,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",

@@ -13,6 +13,8 @@ keep within capacity; ``recount_seats`` rebuilds them from the rows, and
 ``manage.py check_seats`` reports any drift.
 """
 
+import functools
+
 from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import RegistrationState, Session, Stop, more_than_one_per_slot
 from events.page_cache import seats_changed
+from intercotour import rows
 
 from .. import emails, selectors
 from ..models import Registration, WorkshopBooking
@@ -56,25 +59,9 @@ def _locked_rows(model, names, where, params, *, no_key=False, order_by=None):
         raise TransactionManagementError(
             "select_for_update cannot be used outside of a transaction."
         )
-    quote = connection.ops.quote_name
-    # The primary key and ``names``, in the model's order: ``from_db`` fills in the deferred
-    # fields between them.
-    wanted = set(names)
-    fields = [
-        field for field in model._meta.concrete_fields if field.primary_key or field.name in wanted
-    ]
-    names = [field.attname for field in fields]
-    columns = [field.get_col(model._meta.db_table) for field in fields]
-    sql = (
-        f"SELECT {', '.join(quote(field.column) for field in fields)} "
-        f"FROM {quote(model._meta.db_table)} WHERE {where}"
-        + (f" ORDER BY {quote(model._meta.get_field(order_by).column)}" if order_by else "")
-        + f" {lock}"
+    sql, names, columns, converters = _statement(
+        connection.vendor, model, tuple(names), where, lock, order_by
     )
-    converters = [
-        connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        for column in columns
-    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -86,6 +73,31 @@ def _locked_rows(model, names, where, params, *, no_key=False, order_by=None):
                 values[index] = convert(values[index], column, connection)
         instances.append(model.from_db(connection.alias, names, values))
     return instances
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(vendor, model, names, where, lock, order_by):
+    """``_locked_rows``'s statement, field names, columns and converters: the same for every
+    call with these arguments (``vendor``: the key says which database they were made for)."""
+    quote = connection.ops.quote_name
+    # The primary key and ``names``, in the model's order: ``from_db`` fills in the deferred
+    # fields between them.
+    wanted = set(names)
+    fields = [
+        field for field in model._meta.concrete_fields if field.primary_key or field.name in wanted
+    ]
+    columns = [field.get_col(model._meta.db_table) for field in fields]
+    sql = (
+        f"SELECT {', '.join(quote(field.column) for field in fields)} "
+        f"FROM {quote(model._meta.db_table)} WHERE {where}"
+        + (f" ORDER BY {quote(model._meta.get_field(order_by).column)}" if order_by else "")
+        + f" {lock}"
+    )
+    converters = [
+        connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        for column in columns
+    ]
+    return sql, [field.attname for field in fields], columns, converters
 
 
 # What the seat bookkeeping reads of a locked stop (``lock_stop(stop, only=SEAT_FIELDS)``):
@@ -197,7 +209,8 @@ def book_workshops(registration, workshops, *, accept_waiting_list, now):
     """Seat the registration in each workshop, or put it on the workshop's waiting list.
 
     The workshops are read again under their lock: one deleted, or no longer a workshop of
-    the stop, since the caller read it is refused (InvalidWorkshopChoice).
+    the stop, since the caller read it is refused (InvalidWorkshopChoice). The bookings are
+    written out (``rows.insert``): a registration burst writes one per registrant.
     """
     if not workshops:
         return
@@ -216,16 +229,22 @@ def book_workshops(registration, workshops, *, accept_waiting_list, now):
         raise InvalidWorkshopChoice()
     for session in sessions:
         if registration.holds_in_person_place and session.seats_taken < session.capacity:
-            WorkshopBooking.objects.create(
-                registration=registration, session=session, status=WorkshopBooking.Status.CONFIRMED
+            rows.insert(
+                WorkshopBooking(
+                    registration=registration,
+                    session=session,
+                    status=WorkshopBooking.Status.CONFIRMED,
+                )
             )
             _count_seats(Session, session.pk, 1)
         elif registration.status == Status.WAITING or accept_waiting_list:
-            WorkshopBooking.objects.create(
-                registration=registration,
-                session=session,
-                status=WorkshopBooking.Status.WAITING,
-                waiting_since=now,
+            rows.insert(
+                WorkshopBooking(
+                    registration=registration,
+                    session=session,
+                    status=WorkshopBooking.Status.WAITING,
+                    waiting_since=now,
+                )
             )
         else:
             raise WorkshopFull(session)
