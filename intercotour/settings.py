@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "intercotour.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "intercotour.content_security.CSPMiddleware",  # django-csp's, its policy built once
     "intercotour.permissions_policy.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
