@@ -1,9 +1,13 @@
 """Registration and self-service forms. The rules themselves live in ``services``."""
 
+import copy
+import functools
+
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from events.models import group_into_slots
 from events.typography import french_spacing
@@ -57,24 +61,34 @@ def slot_field_name(starts_at):
 class WorkshopChoiceMixin:
     """One radio group per time slot of parallel workshops: one workshop or none."""
 
-    def add_workshop_fields(self, workshops, chosen=(), seat_marks=None):
+    def add_workshop_fields(self, workshops, chosen=(), seat_marks=None, seat_labels=True):
         """``seat_marks(workshop)``: what stands for the seats left in a choice's label,
-        filled in later (the cached blank form, ``registrations.form_page``)."""
+        filled in later (the cached blank form, ``registrations.form_page``).
+        ``seat_labels``: false for a submission, whose seats are not read unless the form is
+        shown again (``show_seats``): its choices name the workshops only, and each process
+        makes such a field once (``_plain_slot_field``), then copies it."""
         self.workshop_fields = []
         self._workshops = {w.pk: w for w in workshops}
         for slot in group_into_slots(workshops):
             name = slot_field_name(slot.starts_at)
-            initial = next((str(w.pk) for w in slot.sessions if w.pk in chosen), "")
-            self.fields[name] = forms.ChoiceField(
-                label=_("Workshop from %(start)s to %(end)s")
-                % {"start": _time(slot.starts_at), "end": _time(slot.ends_at)},
-                choices=[("", _("No workshop"))]
-                + [(str(w.pk), _workshop_label(w, seat_marks)) for w in slot.sessions],
-                required=False,
-                initial=initial,
-                widget=forms.RadioSelect,
-                help_text=_("In person only. One workshop per time slot."),
-            )
+            if seat_labels:
+                field = _slot_field(
+                    slot.starts_at,
+                    slot.ends_at,
+                    tuple((str(w.pk), _workshop_label(w, seat_marks)) for w in slot.sessions),
+                )
+            else:
+                field = copy.deepcopy(
+                    _plain_slot_field(
+                        get_language(),
+                        timezone.get_current_timezone_name(),
+                        slot.starts_at,
+                        slot.ends_at,
+                        tuple((w.pk, w.title) for w in slot.sessions),
+                    )
+                )
+            field.initial = next((str(w.pk) for w in slot.sessions if w.pk in chosen), "")
+            self.fields[name] = field
             self.workshop_fields.append(name)
 
     @property
@@ -102,9 +116,27 @@ class WorkshopChoiceMixin:
 
 
 def _time(value):
-    from django.utils import formats, timezone
-
     return formats.time_format(timezone.localtime(value))
+
+
+def _slot_field(starts_at, ends_at, choices):
+    return forms.ChoiceField(
+        label=_("Workshop from %(start)s to %(end)s")
+        % {"start": _time(starts_at), "end": _time(ends_at)},
+        choices=[("", _("No workshop")), *choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("In person only. One workshop per time slot."),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_slot_field(language, zone, starts_at, ends_at, workshops):
+    """A time slot's field, its choices naming the workshops ``((pk, title), ...)`` only: the
+    same for every submission in ``language`` and time ``zone`` (its label's times)."""
+    return _slot_field(
+        starts_at, ends_at, tuple((str(pk), french_spacing(title)) for pk, title in workshops)
+    )
 
 
 ACCEPT_WAITING_LIST = forms.BooleanField(
@@ -165,9 +197,10 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         }
         widgets = {"category": forms.Select, "phone": TelInput}
 
-    def __init__(self, stop, *args, workshops=None, seat_marks=None, **kwargs):
+    def __init__(self, stop, *args, workshops=None, seat_marks=None, seat_labels=True, **kwargs):
         """``workshops``: the stop's, in programme order, when the caller has them already
-        (``form_page.registration_stop``); ``seat_marks``: see ``add_workshop_fields``."""
+        (``form_page.registration_stop``); ``seat_marks``, ``seat_labels``: see
+        ``add_workshop_fields``."""
         super().__init__(*args, **kwargs)
         self.stop = stop
         self._word_attendance()
@@ -176,7 +209,7 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         self.fields["category"].choices = category_choices()
         if workshops is None:
             workshops = list(stop.sessions.workshops().order_by("starts_at", "pk"))
-        self.add_workshop_fields(workshops, seat_marks=seat_marks)
+        self.add_workshop_fields(workshops, seat_marks=seat_marks, seat_labels=seat_labels)
         autocomplete = {
             "first_name": "given-name",
             "last_name": "family-name",

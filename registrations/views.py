@@ -42,7 +42,7 @@ def register(request, slug):
             request, "registrations/closed.html", {"stop": stop, "window": window}, status=403
         )
     if submitted:
-        form = RegistrationForm(stop, request.POST, workshops=workshops)
+        form = RegistrationForm(stop, request.POST, workshops=workshops, seat_labels=False)
         if form.is_valid():
             try:
                 registration, created = services.register(stop=stop, **form.registration_details())

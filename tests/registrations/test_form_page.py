@@ -1,6 +1,7 @@
 """The blank registration form: rendered once, then filled in with each visitor's token and
 the current seat counts (``registrations.form_page``)."""
 
+import datetime
 import importlib
 import re
 from unittest import mock
@@ -12,6 +13,7 @@ from django.utils import formats
 from events import page_cache
 from events.models import Session, Stop
 from registrations import form_page, services
+from registrations.forms import slot_field_name
 from registrations.models import Registration
 from tests.factories import WorkshopFactory, registration_details
 from tests.pages import text_of
@@ -274,3 +276,44 @@ def test_the_form_is_cached_under_the_version_its_programme_was_read_at(client, 
 
     versions = {key.rsplit(":", 1)[1] for key in page_cache._local if stop.slug in key}
     assert len(versions) == 1
+
+
+# A submission's workshop fields: made once per process (the choices name the workshops only),
+# then copied; the slot's label is in the submission's language and follows the programme.
+
+
+def test_a_refused_submission_labels_its_slot_in_its_own_language(
+    client, stop, workshops, form_data, settings
+):
+    french = client.post(url(stop), {**form_data, "last_name": ""})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.post(url(stop), {**form_data, "last_name": ""})
+
+    start = workshops[0].starts_at
+    assert f"Atelier de {form_page_time(start, 'fr')}" in text_of(french)
+    assert f"Workshop from {form_page_time(start, 'en')}" in text_of(english)
+    assert f"{workshops[0].title} (2 seats left)" in text_of(english)
+
+
+def test_a_submission_after_a_workshop_moved_or_renamed_shows_it_as_it_is_now(
+    client, stop, workshops, form_data
+):
+    client.post(url(stop), {**form_data, "last_name": ""})  # the field made for this slot
+    later = workshops[0].starts_at + datetime.timedelta(hours=1)
+    for workshop in workshops:
+        workshop.starts_at, workshop.ends_at = later, later + datetime.timedelta(hours=1)
+        workshop.title = f"{workshop.title} (nouvelle formule)"
+        workshop.save()  # bumps the programme's version
+    form_data = {**form_data, slot_field_name(later): str(workshops[0].pk)}
+
+    page = text_of(client.post(url(stop), {**form_data, "last_name": ""}))
+
+    assert f"Atelier de {form_page_time(later, 'fr')}" in page
+    assert f"{workshops[0].title} (2 places restantes)" in page
+
+
+def form_page_time(value, language):
+    from django.utils import timezone, translation
+
+    with translation.override(language):
+        return formats.time_format(timezone.localtime(value))
