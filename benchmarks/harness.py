@@ -185,7 +185,7 @@ class CpuMeter:
         self.tick = os.sysconf("SC_CLK_TCK") if self.available else 100
 
     def _processes(self):
-        """``{pid: (group, seconds)}`` of the processes of interest."""
+        """``{pid: (group, seconds, kernel seconds)}`` of the processes of interest."""
         found = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -198,14 +198,15 @@ class CpuMeter:
             fields = stat[stat.rindex(")") + 2 :].split()
             pid, parent = int(entry.name), int(fields[1])
             seconds = (int(fields[11]) + int(fields[12])) / self.tick
+            kernel = int(fields[12]) / self.tick
             if self.gunicorn_pid in (pid, parent):
-                found[pid] = ("gunicorn", seconds)
+                found[pid] = ("gunicorn", seconds, kernel)
             elif name == "postgres" or name.startswith("postgres:"):
-                found[pid] = ("PostgreSQL", seconds)
+                found[pid] = ("PostgreSQL", seconds, kernel)
             elif name.startswith("redis-server"):
-                found[pid] = ("Redis", seconds)
+                found[pid] = ("Redis", seconds, kernel)
             elif pid == os.getpid():
-                found[pid] = ("load generator", seconds)
+                found[pid] = ("load generator", seconds, kernel)
         return found
 
     def _busy(self):
@@ -227,11 +228,12 @@ class CpuMeter:
         """Lines of text: CPU milliseconds per ``what`` (``count`` of them) by group."""
         if not self.available:
             return ["CPU split              (needs Linux's /proc)"]
-        spent = {}
-        for pid, (group, seconds) in self.after.items():
+        spent, in_kernel = {}, {}
+        for pid, (group, seconds, kernel) in self.after.items():
             # A process started during the run (a PostgreSQL backend) counts from zero.
-            earlier = self.before.get(pid, (group, 0.0))[1]
+            _, earlier, earlier_kernel = self.before.get(pid, (group, 0.0, 0.0))
             spent[group] = spent.get(group, 0.0) + seconds - earlier
+            in_kernel[group] = in_kernel.get(group, 0.0) + kernel - earlier_kernel
         busy = self.busy_after[0] - self.busy_before[0]
         total = self.busy_after[1] - self.busy_before[1]
         lines = [
@@ -239,8 +241,10 @@ class CpuMeter:
             f"  ({os.cpu_count()} cores)"
         ]
         for group in ("gunicorn", "PostgreSQL", "load generator", "Redis"):
+            kernel = in_kernel.get(group, 0.0) / count * 1000
             lines.append(
                 f"CPU per {what:<14} {spent.get(group, 0.0) / count * 1000:6.1f} ms  {group}"
+                f" (kernel {kernel:.1f})"
             )
         other = busy / self.tick - sum(spent.values())
         lines.append(f"CPU per {what:<14} {max(other, 0.0) / count * 1000:6.1f} ms  the rest")
