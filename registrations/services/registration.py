@@ -130,19 +130,23 @@ def _take_places(registration, workshops, accept_waiting_list, by_organiser, now
         workshops = seats.check_workshops(registration.stop, registration.mode, workshops)
     except InvalidWorkshopChoice as error:
         refused = error
-    locked = seats.lock_stop(registration.stop, only=seats.SEAT_FIELDS)
-    seats.check_open(locked, now, by_organiser=by_organiser)
+    # In person with a place free: the lock and the place in one statement. Otherwise (online,
+    # the day full, the stop gone) the lock, then the decision.
+    placed = registration.mode == Mode.IN_PERSON and seats.take_free_place(registration.stop)
+    locked = placed or seats.lock_stop(registration.stop, only=seats.SEAT_FIELDS)
+    seats.check_open(locked, now, by_organiser=by_organiser)  # closed: all rolled back
     if refused is not None:
         raise refused
-    if registration.mode == Mode.IN_PERSON and locked.seats_taken >= locked.capacity:
-        if not accept_waiting_list:
-            raise StopFull()
-        registration.status, registration.waiting_since = Status.WAITING, now
-        Registration.objects.filter(pk=registration.pk).update(
-            status=registration.status, waiting_since=now
-        )
-    if registration.holds_in_person_place:
-        seats.take_stop_place(locked)
+    if not placed and registration.mode == Mode.IN_PERSON:
+        if locked.seats_taken >= locked.capacity:
+            if not accept_waiting_list:
+                raise StopFull()
+            registration.status, registration.waiting_since = Status.WAITING, now
+            Registration.objects.filter(pk=registration.pk).update(
+                status=registration.status, waiting_since=now
+            )
+        else:  # freed since the first statement
+            seats.take_stop_place(locked)
     seats.book_workshops(registration, workshops, accept_waiting_list=accept_waiting_list, now=now)
     seats.seats_changed(locked)
 

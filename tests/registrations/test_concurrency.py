@@ -134,14 +134,17 @@ def test_fifty_concurrent_registrations_fill_the_stop_exactly():
 def without_row_locks(monkeypatch):
     """Take the serialisation away and widen the gap between reading and writing the seats.
 
-    PostgreSQL: no ``SELECT ... FOR UPDATE``. SQLite: deferred transactions instead of
-    ``BEGIN IMMEDIATE``, so that readers do not queue for the write lock.
+    PostgreSQL: no ``SELECT ... FOR UPDATE``, and no conditional ``UPDATE`` taking the lock
+    and the place in one statement (``seats.take_free_place``): every registration reads the
+    stop, then decides. SQLite: deferred transactions instead of ``BEGIN IMMEDIATE``, so that
+    readers do not queue for the write lock.
     """
     if connection.vendor == "sqlite":
         monkeypatch.setitem(connection.settings_dict["OPTIONS"], "transaction_mode", "DEFERRED")
     monkeypatch.setattr(seats, "_for_update", lambda queryset, **options: queryset)
     monkeypatch.setattr(seats, "_lock_clause", lambda **options: "")
     monkeypatch.setattr(seats, "lock_stop", slow_unlocked_stop)
+    monkeypatch.setattr(seats, "take_free_place", lambda stop: None)
 
 
 def slow_unlocked_stop(stop, **options):

@@ -14,6 +14,7 @@ from background.models import EmailDelivery
 from events.models import Session, Stop
 from registrations import services
 from registrations.models import Registration, WorkshopBooking
+from registrations.services import seats
 from registrations.tokens import registration_from_token
 from tests.factories import SessionFactory, StopFactory, WorkshopFactory, registration_details
 from tests.pages import french
@@ -299,6 +300,40 @@ def test_registration_outside_the_window_or_unpublished_is_refused(opens, closes
     assert not Registration.objects.exists()
     assert not EmailDelivery.objects.exists()
     assert not DBTaskResult.objects.exists()
+    # The place taken with the lock, in the same statement, is given back with the rest.
+    stop.refresh_from_db()
+    assert stop.seats_taken == 0
+
+
+def test_the_last_place_goes_to_one_person_then_the_day_is_full(stop):
+    """In person, a free place is taken with the stop's lock in one statement; the next
+    person finds none and is put on the waiting list, or refused without consent."""
+    Stop.objects.filter(pk=stop.pk).update(capacity=2, seats_taken=1)
+    last = register(stop, email="last@example.org")
+    waiting = register(stop, email="waiting@example.org", accept_waiting_list=True)
+    with pytest.raises(services.StopFull):
+        register(stop, email="refused@example.org")
+    online = register(stop, email="online@example.org", mode="online")
+
+    stop.refresh_from_db()
+    assert stop.seats_taken == 2
+    assert last.status == Registration.Status.CONFIRMED
+    assert waiting.status == Registration.Status.WAITING
+    assert online.status == Registration.Status.CONFIRMED
+    assert not Registration.objects.filter(email="refused@example.org").exists()
+
+
+def test_a_place_freed_after_the_day_looked_full_is_taken(stop, monkeypatch):
+    """The one-statement place found the day full, a cancellation freed a place before the
+    stop's lock was taken: the registration gets the place, not the waiting list."""
+    Stop.objects.filter(pk=stop.pk).update(capacity=1, seats_taken=0)
+    monkeypatch.setattr(seats, "take_free_place", lambda stop: None)  # "full" at that instant
+
+    late = register(stop, email="late@example.org", accept_waiting_list=True)
+
+    stop.refresh_from_db()
+    assert late.status == Registration.Status.CONFIRMED
+    assert stop.seats_taken == 1
 
 
 def test_a_closed_stop_says_closed_before_it_looks_at_the_workshops(stop, workshops):
