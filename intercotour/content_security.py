@@ -54,7 +54,7 @@ class CSPMiddleware(LibraryCSPMiddleware):
             (HEADER_REPORT_ONLY, True, "_csp_exempt_ro"),
         ):
             value = site_policy(report_only)
-            if not value or header in response or getattr(response, exempt, False):
+            if not value or header in response or getattr(response, exempt, False) is not False:
                 continue
             config = getattr(
                 settings,

@@ -1,6 +1,6 @@
 """New rows written out as SQL, for the hot paths (a registration, its e-mail)."""
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import signals
 
 
@@ -9,7 +9,9 @@ def insert(instance):
 
     Its primary key comes from the database, or from the instance where the field has a
     default (a UUID). A unique constraint that holds the same values raises IntegrityError,
-    as ``save()``. Written out for the hot paths: see ``insert_unless_taken``.
+    as ``save()``. Written out for the hot paths: see ``insert_unless_taken``. Not checked,
+    unlike ``save()``: related instances not saved yet, and a primary key set on a model
+    whose key the database makes (the database's value wins).
     """
     _insert(instance, on_conflict="")
     return instance
@@ -55,7 +57,8 @@ def _insert(instance, *, on_conflict):
         f"VALUES ({', '.join(['%s'] * len(fields))})"
         f"{on_conflict} RETURNING {quote(meta.pk.column)}"
     )
-    with connection.cursor() as cursor:
+    # As save(): an error marks the surrounding atomic block for rollback, even if caught.
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
     if row is None:

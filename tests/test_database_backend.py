@@ -8,6 +8,7 @@ the connection open across requests on purpose.
 """
 
 import time
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -104,3 +105,53 @@ def test_a_request_that_failed_on_the_database_does_not_vouch_for_it(server_conn
     server_connection.answered_at -= 60
     assert isinstance(request(server_connection, "SELECT * FROM no_such_table"), DatabaseError)
     assert server_connection.answered_at < time.monotonic() - 30  # not stamped by it
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The backend's clock, moved by hand: ``clock[0] += 60`` is a minute of idleness."""
+    from intercotour.postgresql import base as backend
+
+    now = [1000.0]
+    monkeypatch.setattr(backend, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    return now
+
+
+def test_the_request_after_a_failed_one_checks_the_connection_when_it_idled(
+    server_connection, clock
+):
+    pid = request(server_connection)
+    failed = request(server_connection, "SELECT * FROM no_such_table")
+    clock[0] += 60
+    kill(pid)  # the server dropped it while it idled
+
+    new_pid = request(server_connection)  # checked, so replaced: no error
+
+    assert isinstance(failed, DatabaseError)
+    assert isinstance(new_pid, int)
+    assert new_pid != pid
+
+
+def test_a_connection_last_used_outside_a_request_is_checked_by_the_first_one(
+    server_connection, clock
+):
+    """Startup code, a management command: a query outside any request, then idleness."""
+    with server_connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    clock[0] += 60
+    kill(pid)
+
+    new_pid = request(server_connection)
+
+    assert isinstance(new_pid, int)
+    assert new_pid != pid
+
+
+def test_a_failed_request_does_not_vouch_at_the_next_ones_start(server_connection, clock):
+    request(server_connection)
+    request(server_connection, "SELECT * FROM no_such_table")  # checked at its end, alive
+    clock[0] += 60
+    server_connection.close_if_unusable_or_obsolete()  # the next request starts
+
+    assert server_connection.answered_at == 1000.0  # still the last good request's

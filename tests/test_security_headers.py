@@ -149,3 +149,17 @@ def test_exempt_and_excluded_responses_get_no_header(rf, settings):
     plain = CSPMiddleware(lambda request: HttpResponse("ok"))
     assert "Content-Security-Policy" not in plain(rf.get("/embed/widget/"))
     assert "Content-Security-Policy" in plain(rf.get("/"))
+
+
+def test_djangos_debug_pages_get_no_header_as_with_django_csp(rf, settings):
+    from django.http import HttpResponse, HttpResponseNotFound
+
+    from intercotour.content_security import CSPMiddleware
+
+    settings.DEBUG = True
+    for page in (HttpResponseNotFound("debug 404"), HttpResponse("debug 500", status=500)):
+        answer = CSPMiddleware(lambda request, page=page: page)(rf.get("/"))
+        assert "Content-Security-Policy" not in answer
+    settings.DEBUG = False
+    page = HttpResponseNotFound("404")
+    assert "Content-Security-Policy" in CSPMiddleware(lambda request: page)(rf.get("/"))

@@ -17,15 +17,23 @@ from django.db.backends.postgresql import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    answered_at = None  # time.monotonic() when a request last used the connection, no error
+    # time.monotonic() when the connection last served a request without error (as that
+    # request first used it: the earlier, the safer), and when the current one first used it.
+    answered_at = None
+    _used_at = None
 
     @property
     def health_check_after(self):
         return self.settings_dict.get("HEALTH_CHECK_AFTER", 1.0)
 
     def connect(self):
-        self.answered_at = None
+        self.answered_at = None  # a new connection vouches once a request has used it
         super().connect()
+
+    def _cursor(self, name=None):
+        if self._used_at is None:
+            self._used_at = time.monotonic()
+        return super()._cursor(name)
 
     def close_if_health_check_failed(self):
         if (
@@ -40,9 +48,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().close_if_health_check_failed()
 
     def close_if_unusable_or_obsolete(self):
-        # Called as each request starts and ends. "Used": the request ran a query (which
-        # made the health check "done"); with no error but a data or integrity one.
-        used = self.connection is not None and self.health_check_done and not self.errors_occurred
+        # Called as each request starts and ends (and between a worker's tasks). What ran a
+        # query since the last call, with no error but a data or integrity one (a rollback
+        # that went through clears it: the server answered), vouches for the connection.
+        used_at, self._used_at = self._used_at, None
+        answered = used_at is not None and not self.errors_occurred
         super().close_if_unusable_or_obsolete()
-        if used and self.connection is not None:
-            self.answered_at = time.monotonic()
+        if answered and self.connection is not None:
+            self.answered_at = used_at

@@ -38,6 +38,9 @@ COMPARED = [
 
 
 def test_the_project_queue_is_this_backend():
+    from intercotour import settings as project_settings  # not the tests' fixture
+
+    assert project_settings.TASKS["default"]["BACKEND"] == "background.backends.DatabaseBackend"
     assert isinstance(task_backends["default"], DatabaseBackend)
     assert isinstance(task_backends["default"], LibraryBackend)  # its worker takes it
 

@@ -13,7 +13,6 @@ from django.utils import formats
 from events import page_cache
 from events.models import Session, Stop
 from registrations import form_page, services
-from registrations.forms import slot_field_name
 from registrations.models import Registration
 from tests.factories import WorkshopFactory, registration_details
 from tests.pages import text_of
@@ -300,16 +299,15 @@ def test_a_submission_after_a_workshop_moved_or_renamed_shows_it_as_it_is_now(
     client, stop, workshops, form_data
 ):
     client.post(url(stop), {**form_data, "last_name": ""})  # the field made for this slot
-    later = workshops[0].starts_at + datetime.timedelta(hours=1)
-    for workshop in workshops:
-        workshop.starts_at, workshop.ends_at = later, later + datetime.timedelta(hours=1)
+    start, later = workshops[0].starts_at, workshops[0].ends_at + datetime.timedelta(minutes=30)
+    for workshop in workshops:  # the same slot (its field's name), ending later
+        workshop.ends_at = later
         workshop.title = f"{workshop.title} (nouvelle formule)"
         workshop.save()  # bumps the programme's version
-    form_data = {**form_data, slot_field_name(later): str(workshops[0].pk)}
 
     page = text_of(client.post(url(stop), {**form_data, "last_name": ""}))
 
-    assert f"Atelier de {form_page_time(later, 'fr')}" in page
+    assert f"Atelier de {form_page_time(start, 'fr')} à {form_page_time(later, 'fr')}" in page
     assert f"{workshops[0].title} (2 places restantes)" in page
 
 

@@ -241,6 +241,10 @@ def test_a_seat_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it():
 
     with pytest.raises(TransactionManagementError):
         seats.lock_stop(stop, only=seats.SEAT_FIELDS)
+    with pytest.raises(TransactionManagementError):  # the lock with the place: as refused
+        seats.take_free_place(stop)
+    stop.refresh_from_db()
+    assert stop.seats_taken == 0
 
 
 def _plan(query):
