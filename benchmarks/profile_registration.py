@@ -9,11 +9,10 @@ profile of the submissions.
 
 import argparse
 import os
-import re
 import time
 
 from benchmarks.harness import fresh_database, server_env
-from benchmarks.registration_burst import prepare
+from benchmarks.registration_burst import TOKEN, form_data, prepare
 
 
 def main():
@@ -38,20 +37,8 @@ def main():
     started = time.perf_counter()
     for number in range(args.attempts):
         client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
-        page = client.get(url).content.decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        data = {
-            "csrfmiddlewaretoken": token,
-            "first_name": "Profile",
-            "last_name": f"Client{number}",
-            "email": f"profile{number}@example.org",
-            "organisation": "Commune de Test",
-            "job_title": "Agent",
-            "category": "local_staff",
-            "mode": "in_person",
-            f"workshop_{slot}": str(workshop_pk),
-            "accept_waiting_list": "on",
-        }
+        token = TOKEN.search(client.get(url).content).group(1).decode()
+        data = form_data(token, slot, workshop_pk, "profile", number)
         profiler.start()
         response = client.post(url, data)
         profiler.stop()

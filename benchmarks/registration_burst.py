@@ -40,6 +40,32 @@ def prepare(seats):
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def form_data(token, slot, workshop_pk, who, number):
+    """What a browser posts: ``who``'s ``number``-th registration, in person, for the workshop
+    (time slot ``slot``), accepting the waiting list."""
+    return {
+        "csrfmiddlewaretoken": token,
+        "first_name": who.capitalize(),
+        "last_name": f"Client{number}",
+        "email": f"{who}{number}@example.org",
+        "organisation": "Commune de Test",
+        "job_title": "Agent",
+        "category": "local_staff",
+        "mode": "in_person",
+        f"workshop_{slot}": str(workshop_pk),
+        "accept_waiting_list": "on",
+    }
+
+
+def keep_site_cookie(cookies, set_cookie):
+    """Keep the cookie of a ``Set-Cookie`` value in ``cookies`` if it is for the whole site
+    (path ``/``), as a browser would send it with the next form load and submission."""
+    pair, *attributes = (part.strip() for part in set_cookie.split(";"))
+    if "path=/" in (attribute.lower() for attribute in attributes):
+        name, _, value = pair.partition("=")
+        cookies[name] = value
+
+
 def client(base, slug, workshop_pk, slot, numbers, latencies, statuses):
     """One person after another at one browser: the form, then the submission.
 
@@ -53,20 +79,7 @@ def client(base, slug, workshop_pk, slot, numbers, latencies, statuses):
     for number in numbers:
         _, page = _exchange(address, "GET", path, cookies)
         token = TOKEN.search(page).group(1).decode()
-        data = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "first_name": "Burst",
-                "last_name": f"Client{number}",
-                "email": f"burst{number}@example.org",
-                "organisation": "Commune de Test",
-                "job_title": "Agent",
-                "category": "local_staff",
-                "mode": "in_person",
-                f"workshop_{slot}": str(workshop_pk),
-                "accept_waiting_list": "on",
-            }
-        ).encode()
+        data = urllib.parse.urlencode(form_data(token, slot, workshop_pk, "burst", number)).encode()
         headers = {"Referer": base + path, "Content-Type": "application/x-www-form-urlencoded"}
         started = time.perf_counter()
         status, _ = _exchange(address, "POST", path, cookies, data, headers)
@@ -117,12 +130,8 @@ def _exchange(address, method, path, cookies, body=None, headers=None):
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     for line in header_lines:
         name, _, value = line.partition(":")
-        if name.lower() != "set-cookie":
-            continue
-        pair, *attributes = (part.strip() for part in value.split(";"))
-        if "path=/" in (attribute.lower() for attribute in attributes):
-            cookie, _, cookie_value = pair.partition("=")
-            cookies[cookie] = cookie_value
+        if name.lower() == "set-cookie":
+            keep_site_cookie(cookies, value)
     return int(status_line.split()[1]), content
 
 

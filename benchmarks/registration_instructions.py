@@ -24,8 +24,8 @@ import uuid
 from pathlib import Path
 
 from benchmarks.harness import ROOT, fresh_database, server_env
+from benchmarks.registration_burst import TOKEN, form_data, keep_site_cookie, prepare
 
-TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 WARM_UP = 40
 
 
@@ -74,7 +74,6 @@ def count(registrations, env):
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
-    from benchmarks.registration_burst import prepare
     from events import page_cache
 
     slug, workshop_pk, slot = prepare(30)
@@ -104,25 +103,13 @@ def count(registrations, env):
         content = b"".join(response)
         response.close()  # request_finished, as a WSGI server
         for name, value in answer["h"]:
-            if name == "Set-Cookie" and "path=/" in value.lower():
-                cookie, _, rest = value.partition("=")
-                cookies[cookie] = rest.split(";")[0]
+            if name == "Set-Cookie":
+                keep_site_cookie(cookies, value)
         return content
 
     def register(number):
         token = TOKEN.search(call("GET")).group(1).decode()
-        data = {
-            "csrfmiddlewaretoken": token,
-            "first_name": "Count",
-            "last_name": f"Client{number}",
-            "email": f"count{number}-{run}@example.org",
-            "organisation": "Commune de Test",
-            "job_title": "Agent",
-            "category": "local_staff",
-            "mode": "in_person",
-            f"workshop_{slot}": str(workshop_pk),
-            "accept_waiting_list": "on",
-        }
+        data = form_data(token, slot, workshop_pk, "count", f"{number}-{run}")
         call("POST", urllib.parse.urlencode(data).encode())
 
     for number in range(WARM_UP):
