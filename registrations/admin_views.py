@@ -1,5 +1,6 @@
 """The organisers' pages for one stop, served inside the admin (see ``events.admin``)."""
 
+import re
 from urllib.parse import urlencode
 
 from django import forms
@@ -17,7 +18,7 @@ from events.models import Session, Stop
 from intercotour.accessible_forms import AccessibleErrorsMixin
 from intercotour.admin_log import log_change
 
-from . import certificates, no_shows, selectors, services, tickets
+from . import certificates, emails, no_shows, selectors, services, tickets
 from .exports import registrations_csv
 from .models import CertificateArchive, Message, Registration
 from .survey_export import survey_comments_csv
@@ -297,6 +298,17 @@ class MessageForm(AccessibleErrorsMixin, forms.Form):
             ]
         ]
 
+    # "Bonjour à tous", "Madame, Monsieur", "Chers participants", "Hello": each e-mail
+    # already opens with "Bonjour Prénom,".
+    GREETING = re.compile(
+        r"\s*(bonjour|bonsoir|hello|hi|dear|madame|monsieur|mesdames|messieurs|cher|chère"
+        r"|chers|chères)\b",
+        re.IGNORECASE,
+    )
+
+    def opens_with_greeting(self):
+        return bool(self.GREETING.match(self.cleaned_data["body"]))
+
     def audience_and_workshop(self):
         """``(audience, workshop or None)`` from the chosen option."""
         value = self.cleaned_data["audience"]
@@ -330,8 +342,19 @@ def message_registrants(request, stop_id, admin_site):
             log_change(request.user, stop, note)
             messages.success(request, _("%(note)s Its progress is shown below.") % {"note": note})
             return redirect(request.path)
-        sample = recipients.first()
-        preview = {"count": recipients.count(), "sample": sample}
+        sample = recipients.select_related("stop", "stop__tour").first()
+        preview = {
+            "count": recipients.count(),
+            "sample": sample,
+            "email": sample
+            and emails.message_preview(
+                sample,
+                stop=stop,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            ),
+            "double_greeting": form.opens_with_greeting(),
+        }
     context.update(
         form=form,
         preview=preview,

@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from background.outbox import NothingToSend, queue_email
 from intercotour.mail import templated_email
@@ -189,6 +190,24 @@ def render_message(delivery):
         "registrations/emails/message",
         registration_context(registration, message=message),
         to=[delivery.recipient],
+    )
+
+
+def message_preview(registration, *, stop, subject, body):
+    """The e-mail ``registration`` would get from an organisers' message, as it would leave.
+
+    Shown to organisers before they send: the real templates, greeting and footer included,
+    with the person's management link masked (it would let its reader act for them).
+    """
+    from .models import Message
+
+    masked = gettext_lazy("[their own link to manage their registration]")
+    return templated_email(
+        "registrations/emails/message",
+        registration_context(
+            registration, message=Message(stop=stop, subject=subject, body=body), manage_url=masked
+        ),
+        to=[registration.email],
     )
 
 

@@ -10,9 +10,10 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.urls import reverse
 
+from background.models import EmailDelivery
 from events.models import Session, Stop
 from registrations import services
-from registrations.models import Registration
+from registrations.models import Message, Registration
 from registrations.tokens import registration_from_token
 from tests.factories import (
     SessionFactory,
@@ -529,6 +530,50 @@ def test_message_preview_then_send_one_email_per_recipient(
     assert entry.get_change_message() == french(
         "Message « Salle changée » mis en file pour 2 inscrits."
     )
+
+
+def test_message_preview_shows_the_email_as_it_leaves_with_the_link_hidden(
+    admin_client, stop, workshops
+):
+    register(stop, first_name="Ada", last_name="Lovelace", workshops=[workshops[0]])
+    queued = EmailDelivery.objects.count()
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+    data = {
+        "audience": f"workshop:{workshops[0].pk}",
+        "subject": "Salle changée",
+        "body": "Salle B12.",
+        "preview": "1",
+    }
+    admin_client.cookies["django_language"] = "fr"
+
+    page = admin_client.post(url, data)
+
+    preview = " ".join(text_of(page).split())
+    assert "Ada Lovelace le recevra (le lien personnel de chacun est masqué ici) :" in preview
+    assert "[IntercoTOUR] Salle changée Bonjour Ada, Salle B12. -- Les Interconnectés" in preview
+    assert "Gérer mon inscription (changer d’atelier," in preview  # the standard footer
+    assert "[le lien personnel de la personne pour gérer son inscription]" in preview
+    assert "/inscription/" not in page.content.decode()  # no live management link shown
+    assert "formule d’appel" not in preview
+    assert (Message.objects.count(), EmailDelivery.objects.count()) == (0, queued)  # only shown
+
+
+@pytest.mark.parametrize(
+    "body", ["Bonjour à tous,\n\nSalle B12.", "  Madame, Monsieur,\nSalle B12.", "Chers élus, ..."]
+)
+def test_message_preview_warns_of_a_second_greeting(admin_client, stop, workshops, body):
+    register(stop, first_name="Ada", workshops=[workshops[0]])
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+    data = {"audience": "confirmed", "subject": "Salle", "body": body, "preview": "1"}
+    admin_client.cookies["django_language"] = "fr"
+
+    page = " ".join(text_of(admin_client.post(url, data)).split())
+
+    assert (
+        "Votre texte commence par une formule d’appel, et chaque e-mail commence déjà par "
+        "« Bonjour » et le prénom de la personne : retirez la vôtre" in page
+    )
+    assert "Bonjour Ada," in page  # the preview shows the two greetings as they would leave
 
 
 def test_message_to_one_registrant_is_singular(admin_client, stop, workshops):
