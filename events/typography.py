@@ -5,9 +5,8 @@ import re
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from intercotour.french import in_french
+from intercotour.french import NARROW_NO_BREAK_SPACE, in_french
 
-NARROW_NO_BREAK_SPACE = "\u202f"
 _SPACE_BEFORE_HIGH_PUNCTUATION = re.compile(r"[ \u00a0]+(?=[?!;:»])")
 _SPACE_AFTER_OPENING_QUOTE = re.compile(r"(?<=«)[ \u00a0]+")
 _BULLET = re.compile(r"^[-•]\s+")

@@ -7,6 +7,13 @@ def in_french():
     return (get_language() or "").startswith("fr")
 
 
+NARROW_NO_BREAK_SPACE = "\u202f"
+
+
 def colon():
-    """A label's colon: "Lieu : …" in French (a no-break space before it), "Venue: …" else."""
-    return "\u00a0: " if in_french() else ": "
+    """A label's colon: "Lieu : …" in French, "Venue: …" else.
+
+    The space before it is the narrow no-break space the French catalogue and
+    ``events.typography.french_spacing`` use, so that one page never mixes two.
+    """
+    return f"{NARROW_NO_BREAK_SPACE}: " if in_french() else ": "

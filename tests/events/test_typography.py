@@ -92,11 +92,26 @@ def test_stop_page_titles_do_not_leave_a_question_mark_alone(client):
 
 def test_every_french_translation_keeps_its_punctuation_with_its_word():
     """The catalogue puts a narrow no-break space before : ; ! ? » and after «: with a plain
-    space, a small screen may start a line with the « : » or the « ? »."""
+    space, a small screen may start a line with the « : » or the « ? »; with a wider
+    no-break space, one page would show two spacings."""
     with open(settings.BASE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.mo", "rb") as mo:
         catalog = gettext.GNUTranslations(mo)._catalog
     loose = {
-        msgid: text for msgid, text in catalog.items() if msgid and re.search(r" [:;!?»]|« ", text)
+        msgid: text
+        for msgid, text in catalog.items()
+        if msgid and re.search(r"[ \u00a0][:;!?»]|«[ \u00a0]", text)
     }
 
     assert loose == {}
+
+
+def test_the_colon_tag_spaces_as_the_catalogue_does():
+    with translation.override("fr"):
+        french = render('{% load i18n %}{% translate "Venue" %}{% colon %}Corum')
+        catalogue = translation.gettext("%(name)s: %(note)s") % {"name": "A", "note": "B"}
+    with translation.override("en"):
+        english = render('{% load i18n %}{% translate "Venue" %}{% colon %}Corum')
+
+    assert french == f"Lieu{NNBSP}: Corum"
+    assert catalogue == f"A{NNBSP}: B"
+    assert english == "Venue: Corum"

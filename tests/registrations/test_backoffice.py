@@ -457,7 +457,7 @@ def test_after_a_check_in_the_desk_comes_back_to_the_same_search(delegation_clie
 
     assert response.url == f"{url}?q=Durand+%26+Fils+100%25"
     assert "LOVELACE Camille – Durand & Fils 100%" in text_of(page)
-    assert f"{registration.full_name}\u00a0: Arrivée enregistrée." in page.content.decode()
+    assert f"{registration.full_name}\u202f: Arrivée enregistrée." in page.content.decode()
 
 
 def test_walk_in_counts_against_capacity_and_is_refused_when_full(delegation_client, stop):

@@ -67,10 +67,10 @@ def test_confirmation_email_content(stop, workshops, deliver_emails):
     assert message.to == ["ada@example.org"]
     assert message.subject.startswith("[IntercoTOUR] Inscription confirmée – Montpellier")
     assert "Votre inscription est confirmée." in message.body
-    assert f"Atelier\u00a0: {workshops[1].title}" in message.body
-    workshop_line = message.body.split(f"Atelier\u00a0: {workshops[1].title}", 1)[1].splitlines()[0]
+    assert f"Atelier\u202f: {workshops[1].title}" in message.body
+    workshop_line = message.body.split(f"Atelier\u202f: {workshops[1].title}", 1)[1].splitlines()[0]
     assert workshop_line.endswith("(confirmé)")  # the workshop, masculine
-    assert "Participation\u00a0: Sur place (confirmée)" in message.body  # the registration
+    assert "Participation\u202f: Sur place (confirmée)" in message.body  # the registration
     assert "Tram ligne 1, arrêt Léon Blum" in message.body
     assert "/inscription/" in message.body
     assert "ada@example.org" not in message.body.split("/inscription/")[1].split()[0]
@@ -93,7 +93,7 @@ def test_confirmation_email_keeps_a_titles_question_mark_with_its_word(stop, del
         register(stop)
 
     message = mail.outbox[0]
-    assert "Journée\u00a0: L’IA va-t-elle nous remplacer\u202f? – Montpellier" in message.body
+    assert "Journée\u202f: L’IA va-t-elle nous remplacer\u202f? – Montpellier" in message.body
     assert "remplacer\u202f?" in message.alternatives[0][0]
 
 
@@ -103,7 +103,7 @@ def test_online_confirmation_gives_the_online_link(stop, deliver_emails):
     with deliver_emails():
         register(stop, mode="online")
 
-    assert "Suivre la journée en ligne\u00a0: https://live.example.org/montpellier" in (
+    assert "Suivre la journée en ligne\u202f: https://live.example.org/montpellier" in (
         mail.outbox[0].body
     )
 
@@ -733,7 +733,7 @@ def test_change_summary_email_after_a_workshop_change(stop, workshops, deliver_e
 
     message = mail.outbox[-1]
     assert message.subject.startswith("[IntercoTOUR] Votre inscription a été modifiée")
-    assert f"Atelier\u00a0: {workshops[2].title}" in message.body
+    assert f"Atelier\u202f: {workshops[2].title}" in message.body
     assert workshops[0].title not in message.body
 
 

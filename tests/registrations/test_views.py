@@ -658,5 +658,5 @@ def test_error_summary_uses_the_colon_of_the_language(client, stop, workshops, f
     client.cookies["django_language"] = "en"
     english = client.post(url, {**form_data, "email": "not-an-address"})
 
-    assert "Adresse e-mail</a>\u00a0: " in french.content.decode()
+    assert "Adresse e-mail</a>\u202f: " in french.content.decode()
     assert "E-mail address</a>: " in english.content.decode()

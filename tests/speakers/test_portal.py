@@ -465,7 +465,7 @@ def test_labels_take_the_colon_of_the_language(client, clement):
     client.cookies["django_language"] = "en"
     english = client.get(clement.get_absolute_url())
 
-    assert "Table ronde\u00a0: " in french.content.decode()
+    assert "Table ronde\u202f: " in french.content.decode()
     assert "Round table: " in english.content.decode()
     assert "Round table : " not in english.content.decode()
 
