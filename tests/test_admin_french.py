@@ -147,6 +147,62 @@ def test_the_sections_of_third_party_packages_are_named_in_french(french_admin):
         assert_correct_french(page, changelist)
 
 
+def test_the_task_queue_reads_in_french(french_admin, day):
+    from django_tasks_db.models import DBTaskResult
+
+    task = DBTaskResult.objects.order_by("enqueued_at").first()  # the registration's e-mail
+
+    listing = visible_text(
+        french_admin.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+    )
+    page = visible_text(
+        french_admin.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[task.pk]))
+    )
+
+    assert "Tâche Statut Mise en file le Commencée le Terminée le Priorité" in listing
+    assert "background.outbox.deliver Prête" in listing
+    assert "Par statut Tout Prête En cours Échouée Réussie" in listing
+    assert "La tâche background.outbox.deliver" in page
+    assert "Arguments :" in page
+    assert "Pas avant :" in page
+    assert "Erreur :" in page
+    for english in ("Task name", "Enqueued at", "Ready", "Queue name", "object (", "Traceback"):
+        assert english not in listing + page
+
+
+def test_authenticator_apps_are_seen_and_deleted_not_added_in_the_admin(french_admin, admin_user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=admin_user, name="Téléphone", confirmed=True)
+    changelist = reverse("admin:otp_totp_totpdevice_changelist")
+
+    listing = french_admin.get(changelist)
+    page = visible_text(
+        french_admin.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    )
+    add = french_admin.get(reverse("admin:otp_totp_totpdevice_add"))
+    deleted = french_admin.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"},
+    )
+
+    text = visible_text(listing)
+    assert "Utilisateur Nom Ajoutée le Dernière utilisation En service" in text
+    assert "Rechercher par nom d’utilisateur ou adresse e-mail" in text
+    assert "Ajouter une application" not in text
+    assert "QR" not in text
+    assert device.key not in listing.text + page  # the secret is never shown
+    assert "Codes erronés d’affilée : 0" in " ".join(page.split())
+    assert "Dernière utilisation : - " in page
+    assert "None" not in page
+    assert re.search(r"Ajoutée le : \w+ \d+ \w+ 20\d\d à \d+h\d\d", page)
+    for english in ("Identity", "Timestamps", "Throttling", "The user that", "human-readable"):
+        assert english not in page
+    assert add.status_code == 403
+    assert deleted.status_code == 302
+    assert not TOTPDevice.objects.exists()
+
+
 def test_one_place_taken_is_singular(french_admin, day):
     session = day["workshop"]
     url = admin_url(Session, "change", session.pk)
