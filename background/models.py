@@ -1,4 +1,5 @@
-"""What background work keeps: each e-mail to send (the outbox), the scheduler's lease."""
+"""What background work keeps: each e-mail to send (the outbox), the scheduler's lease and
+when each scheduled job last ran."""
 
 from django.db import models
 from django.db.models import Count, Q
@@ -105,3 +106,18 @@ class SchedulerLease(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.holder or '—'}"
+
+
+class JobRun(models.Model):
+    """When a scheduled job was last enqueued: a scheduler that was down when a job fell due
+    runs it once when it is back (missed runs are not repeated one by one)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    ran_at = models.DateTimeField(_("last run"))
+
+    class Meta:
+        verbose_name = _("scheduled job run")
+        verbose_name_plural = _("scheduled job runs")
+
+    def __str__(self):
+        return self.name

@@ -4,9 +4,13 @@
 Each job in ``settings.SCHEDULED_TASKS`` is ``(name, crontab, task path)``. A scheduler
 process ticks every few seconds: it takes or renews the lease (one row, conditional UPDATE,
 so on PostgreSQL and SQLite alike only one scheduler holds it), then enqueues the jobs that
-fell due since its last tick. A second scheduler waits, and takes over when the lease runs
-out. Jobs only enqueue tasks; the tasks themselves are idempotent (running one twice changes
-nothing), so a take-over that repeats a job is harmless.
+fell due since they last ran. When each job last ran is kept in the database (``JobRun``),
+so a scheduler restarted, or taking over, after a job fell due runs it once (the reminders
+due at 9:00 still go when the scheduler is back at 9:05, or the next morning after a day
+down), and a scheduler started for the first time waits for each job's next time. A second
+scheduler waits, and takes over when the lease runs out. Jobs only enqueue tasks; the tasks
+themselves are idempotent (running one twice changes nothing), so a take-over that repeats
+a job is harmless.
 """
 
 import datetime
@@ -18,11 +22,12 @@ from dataclasses import dataclass
 
 from apscheduler.triggers.cron import CronTrigger
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import SchedulerLease
+from .models import JobRun, SchedulerLease
 
 logger = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
@@ -33,15 +38,11 @@ class Job:
     name: str
     trigger: CronTrigger
     task_path: str
-    next_run: datetime.datetime | None = None
 
-    def due(self, now):
-        if self.next_run is None:
-            self.next_run = self.trigger.get_next_fire_time(None, now)
-        return self.next_run is not None and self.next_run <= now
-
-    def schedule_after(self, now):
-        self.next_run = self.trigger.get_next_fire_time(self.next_run, now)
+    def due(self, last_run, now):
+        """Whether the job fell due after ``last_run`` (once, however many times since)."""
+        next_fire = self.trigger.get_next_fire_time(last_run, now)
+        return next_fire is not None and next_fire <= now
 
 
 def jobs_from_settings():
@@ -79,13 +80,18 @@ class Scheduler:
         self.holding = self.hold_lease(now)
         if not self.holding:
             return []
+        last_runs = dict(JobRun.objects.values_list("name", "ran_at"))
         ran = []
         for job in self.jobs:
-            if job.due(now):
-                import_string(job.task_path).enqueue()
+            last_run = last_runs.get(job.name)
+            if last_run is None:  # never run here: from now on
+                JobRun.objects.get_or_create(name=job.name, defaults={"ran_at": now})
+            elif job.due(last_run, now):
+                with transaction.atomic():  # the task and the record of its run, together
+                    import_string(job.task_path).enqueue()
+                    JobRun.objects.filter(name=job.name).update(ran_at=now)
                 logger.info("Scheduled job %s enqueued", job.name)
                 ran.append(job.name)
-                job.schedule_after(now)
         return ran
 
     def run_now(self, name):

@@ -47,6 +47,46 @@ def test_the_scheduler_runs_the_daily_purge(run_tasks):
     assert DBTaskResult.objects.get().return_value == 1
 
 
+def daily_reminders():
+    return [
+        Job(j.name, j.trigger, j.task_path) for j in jobs_from_settings() if j.name == "reminders"
+    ]
+
+
+def test_a_scheduler_back_after_a_job_fell_due_runs_it_once():
+    morning = datetime.datetime(2030, 1, 10, 8, 0, tzinfo=PARIS)
+    before = Scheduler(daily_reminders())
+    assert before.tick(morning) == []  # the reminders are due at 9:00
+    before.release()  # stopped (a deploy) at 8:00, back at 9:05
+
+    after = Scheduler(daily_reminders())
+
+    assert after.tick(morning + datetime.timedelta(minutes=65)) == ["reminders"]
+    assert after.tick(morning + datetime.timedelta(minutes=66)) == []
+    assert DBTaskResult.objects.get().task_path == "registrations.tasks.send_reminders"
+
+
+def test_a_scheduler_down_for_days_runs_each_missed_job_once():
+    monday = datetime.datetime(2030, 1, 7, 8, 0, tzinfo=PARIS)
+    Scheduler(daily_reminders()).tick(monday)
+
+    back = Scheduler(daily_reminders())
+
+    assert back.tick(monday + datetime.timedelta(days=3)) == ["reminders"]  # Thursday 8:00
+    assert back.tick(monday + datetime.timedelta(days=3, minutes=1)) == []
+    assert back.tick(monday + datetime.timedelta(days=3, hours=1)) == ["reminders"]  # 9:00
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_a_scheduler_started_for_the_first_time_waits_for_each_jobs_next_time():
+    first_start = datetime.datetime(2030, 1, 10, 9, 5, tzinfo=PARIS)
+    scheduler = Scheduler(daily_reminders())
+
+    assert scheduler.tick(first_start) == []  # 9:00 passed before it ever ran
+    assert scheduler.tick(first_start + datetime.timedelta(hours=12)) == []
+    assert scheduler.tick(first_start + datetime.timedelta(hours=24)) == ["reminders"]
+
+
 def test_a_second_scheduler_runs_nothing_while_the_first_holds_the_lease():
     first, second = Scheduler(daily_purge()), Scheduler(daily_purge())
     now = datetime.datetime(2030, 1, 10, 3, 0, tzinfo=PARIS)
