@@ -4,10 +4,12 @@
 row are committed with the change, or not at all. The ``deliver`` task claims the row (a
 short lease, so that two workers never send it together), renders the message with the
 delivery's ``renderer``, sends it with ``EMAIL_TIMEOUT``, and records the outcome: sent,
-or a new attempt a little later (1, 2, 4... minutes), or failed after ``EMAIL_MAX_ATTEMPTS``.
-A worker killed mid-send leaves the claim to run out; ``requeue_stalled`` (scheduled) then
-enqueues it again. Delivery is "at least once" towards the mail server, never twice for a
-recorded success.
+or a new attempt a little later (1, 2, 4, 8, 16, then every 30 minutes: about a day with the
+default ``EMAIL_MAX_ATTEMPTS``, so that an e-mail outlives a mail server's outage), or failed
+after the last attempt. A worker killed mid-send leaves the claim to run out;
+``requeue_stalled`` (scheduled) then enqueues it again. A worker killed before it claimed the
+e-mail leaves its task running: ``background.sweeps`` runs such tasks again. Delivery is
+"at least once" towards the mail server, never twice for a recorded success.
 """
 
 import datetime
@@ -67,8 +69,8 @@ def _enqueue(delivery, delay=None):
 
 
 def backoff(attempts):
-    """The wait before the next attempt: 1, 2, 4, 8... minutes, at most an hour."""
-    return datetime.timedelta(minutes=min(2 ** (attempts - 1), 60))
+    """The wait before the next attempt: 1, 2, 4, 8, 16 minutes, then every half hour."""
+    return datetime.timedelta(minutes=min(2 ** (attempts - 1), 30))
 
 
 def _claim(delivery_id, now):
@@ -110,8 +112,9 @@ def deliver(delivery_id):
             _record(delivery, status=Status.FAILED, last_error=last_error)
             return "failed"
         wait = backoff(delivery.attempts)
-        _record(delivery, last_error=last_error, next_attempt_at=timezone.now() + wait)
-        _enqueue(delivery, delay=wait)
+        with transaction.atomic():  # a worker killed here leaves both undone: the claim runs out
+            _record(delivery, last_error=last_error, next_attempt_at=timezone.now() + wait)
+            _enqueue(delivery, delay=wait)
         return "retry"
     _record(delivery, status=Status.SENT, subject=subject, sent_at=timezone.now())
     return "sent"

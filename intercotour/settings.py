@@ -288,8 +288,13 @@ READINESS_CHECKS = [
 ]
 # Seconds before a silent mail server is given up on (the attempt is retried later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-# Attempts per e-mail before it is shown as failed; waits between them grow (1, 2, 4... min).
-EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# Attempts per e-mail before it is shown as failed; waits between them grow (1, 2, 4, 8, 16
+# min, then 30): 52 attempts span about a day, so an e-mail outlives a mail server's outage.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=52)
+# A task still running after this many seconds lost its worker (killed, machine gone): the
+# sweep runs it again, at most TASK_MAX_RUNS times in all. E-mails are swept after 5 minutes.
+TASK_LOST_AFTER = env.int("TASK_LOST_AFTER", default=30 * 60)
+TASK_MAX_RUNS = env.int("TASK_MAX_RUNS", default=3)
 # Cron-like schedule: (name, crontab "minute hour day month day_of_week", task path).
 SCHEDULED_TASKS = [
     ("purge", "15 3 * * *", "registrations.tasks.purge_old_registrations"),
@@ -297,4 +302,5 @@ SCHEDULED_TASKS = [
     ("certificates", "30 9 * * *", "registrations.tasks.send_certificates"),
     ("surveys", "45 9 * * *", "registrations.tasks.send_surveys"),
     ("outbox-sweep", "*/10 * * * *", "background.outbox.requeue_stalled"),
+    ("task-sweep", "5-55/10 * * * *", "background.sweeps.requeue_lost_tasks"),
 ]

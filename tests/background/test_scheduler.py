@@ -137,4 +137,5 @@ def test_every_scheduled_job_is_a_task():
         "certificates",
         "surveys",
         "outbox-sweep",
+        "task-sweep",
     }
