@@ -19,10 +19,17 @@ def attendance(request, token):
         return render(request, "registrations/attendance.html", {"state": "invalid"}, status=404)
     context = {"registration": registration, "stop": registration.stop, "answer": answer}
     if request.method != "POST":
-        return render(request, "registrations/attendance.html", {**context, "state": "ask"})
+        refusal = services.answer_refusal(registration)
+        if refusal is not None:  # said before the click, not after
+            context.update(state="refused", error=refusal.message)
+        elif answer == CONFIRM and registration.attendance_confirmed_at:
+            context.update(state="done")  # confirmed already: nothing more to ask
+        else:
+            context.update(state="ask")
+        return render(request, "registrations/attendance.html", context)
     service = services.confirm_attendance if answer == CONFIRM else services.free_seat
     try:
-        service(registration=registration)
+        registration = service(registration=registration)
     except services.RegistrationError as error:
         return render(
             request,
@@ -30,4 +37,5 @@ def attendance(request, token):
             {**context, "state": "refused", "error": error.message},
             status=409,
         )
-    return render(request, "registrations/attendance.html", {**context, "state": "done"})
+    context.update(registration=registration, state="done")
+    return render(request, "registrations/attendance.html", context)

@@ -35,6 +35,19 @@ class NoPlaceToAnswerFor(RegistrationError):
     )
 
 
+def answer_refusal(registration, now=None):
+    """Why a reminder's answer would be refused now (a ``RegistrationError``), or None.
+
+    Read before the person is shown the button: a link used twice, after the day, or for a
+    cancelled registration says so at once, not after the click.
+    """
+    try:
+        _check_answerable(registration, now or timezone.now())
+    except RegistrationError as error:
+        return error
+    return None
+
+
 def _check_answerable(registration, now):
     stop = registration.stop
     end_of_day = timezone.make_aware(datetime.datetime.combine(stop.date, stop.end_time))
@@ -65,9 +78,16 @@ def free_seat(*, registration, now=None):
     now = now or timezone.now()
     registration = seats.lock_for_change(registration)
     _check_answerable(registration, now)
+    # Under the stop's lock: whether the freed place goes to someone, as the page then says.
+    someone_waiting = (
+        Registration.objects.filter(stop=registration.stop_id, status=Status.WAITING)
+        .exclude(pk=registration.pk)
+        .exists()
+    )
     registration = cancel_registration(registration=registration, now=now)
     Registration.objects.filter(pk=registration.pk).update(seat_freed_at=now)
     registration.seat_freed_at = now
+    registration.place_passed_on = someone_waiting
     return registration
 
 

@@ -108,6 +108,7 @@ def test_free_my_place_promotes_the_first_waiting_at_once(client, full_day, run_
     run_tasks()
 
     assert "Votre place est libérée" in page
+    assert "votre place est allée à une personne de la liste d’attente" in page
     alice.refresh_from_db()
     chloe.refresh_from_db()
     assert (alice.status, alice.seat_freed_at is not None) == ("cancelled", True)
@@ -152,12 +153,36 @@ def test_a_bad_free_my_place_link_gets_a_french_page_and_changes_nothing(
         services.cancel_registration(registration=alice)
     before = list(Registration.objects.order_by("pk").values_list("status", "seat_freed_at"))
 
+    opened = client.get(answer_url(alice, FREE))
     response = client.post(answer_url(alice, FREE))
 
+    assert expected in text_of(opened)  # said when the link is opened, before any click
+    assert "Je libère ma place" not in text_of(opened)
     assert response.status_code == 409
     assert expected in text_of(response)
     after = list(Registration.objects.order_by("pk").values_list("status", "seat_freed_at"))
     assert after == before
+
+
+def test_freeing_a_place_nobody_waits_for_does_not_say_it_went_to_someone(client, full_day):
+    _stop, _workshop, alice, _bruno, chloe = full_day
+    services.cancel_registration(registration=chloe)  # the only person waiting
+
+    page = text_of(client.post(answer_url(alice, FREE)))
+
+    assert "Votre place est libérée" in page
+    assert "liste d’attente" not in page
+    assert "votre place est disponible pour quelqu’un d’autre" in page
+
+
+def test_a_confirm_link_opened_again_says_it_is_done(client, full_day):
+    _stop, _workshop, alice, _bruno, _chloe = full_day
+    client.post(answer_url(alice, CONFIRM))
+
+    page = text_of(client.get(answer_url(alice, CONFIRM)))
+
+    assert "Votre venue est confirmée" in page
+    assert "Je confirme" not in page
 
 
 def test_a_tampered_answer_link_is_refused(client, full_day):
