@@ -36,7 +36,14 @@ ABSENT = Count("pk", filter=Q(checked_in_at__isnull=True))
 def reminder_answers(stop):
     """``{"confirmed": n, "unanswered": n, "freed": n}`` for the in-person places, one query."""
     return Registration.objects.filter(stop=stop).aggregate(
-        confirmed=Count("pk", filter=Q(status=CONFIRMED, attendance_confirmed_at__isnull=False)),
+        confirmed=Count(
+            "pk",
+            filter=Q(
+                status=CONFIRMED,
+                mode=Registration.Mode.IN_PERSON,  # not those who then chose to follow online
+                attendance_confirmed_at__isnull=False,
+            ),
+        ),
         unanswered=Count(
             "pk",
             filter=Q(

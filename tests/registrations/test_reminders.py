@@ -132,6 +132,21 @@ def test_i_confirm_is_stored_and_shown_on_the_dashboard(admin_client, client, fu
     assert "Ont confirmé leur venue 1 N’ont pas encore répondu 1 Ont libéré leur place 1" in page
 
 
+def test_a_confirmed_person_who_then_follows_online_is_no_longer_counted_as_coming(
+    admin_client, client, full_day
+):
+    stop, _workshop, alice, _bruno, _chloe = full_day
+    client.post(answer_url(alice, CONFIRM))
+    dashboard = reverse("admin:events_stop_dashboard", args=[stop.pk])
+    before = " ".join(text_of(admin_client.get(dashboard)).split())
+
+    services.switch_mode(registration=alice, mode="online")
+    after = " ".join(text_of(admin_client.get(dashboard)).split())
+
+    assert "Ont confirmé leur venue 1 " in before
+    assert "Ont confirmé leur venue 0 " in after
+
+
 @pytest.mark.parametrize("situation", ["used_twice", "after_the_day", "cancelled"])
 def test_a_bad_free_my_place_link_gets_a_french_page_and_changes_nothing(
     client, full_day, situation
