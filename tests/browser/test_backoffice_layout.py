@@ -9,6 +9,7 @@ from django.urls import reverse
 from demo.data import DEMO_COPY_SLUG, load_demo
 from events.models import Stop
 from registrations import services
+from registrations.models import Registration
 from speakers.models import Speaker
 from tests.factories import registration_details
 
@@ -110,7 +111,22 @@ def test_back_office_pages_fit_without_scrolling_sideways(
     assert problems == []
 
 
+@pytest.mark.parametrize("name", ["dashboard", "check-in"])
+def test_the_desk_and_the_dashboard_fit_a_phone(browser, live_server, day, screenshot, name):
+    services.check_in(registration=day["registration"])
+    page = signed_in_page(browser, live_server, day["user"], 390)
+
+    page.goto(live_server.url + pages(day)[name])
+    page.wait_for_load_state("load")
+    screenshot(page, f"backoffice-{name}-390", full_page=True)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.context.close()
+
+
 def test_admin_custom_pages_pass_axe(browser, live_server, day, check_accessibility):
+    # One person arrived: the desk shows "Arrived at …" among those still expected.
+    services.check_in(registration=Registration.objects.filter(last_name__startswith="Dela")[1])
     page = signed_in_page(browser, live_server, day["user"], 1280)
     urls = pages(day)
     for name in ("index", "dashboard", "check-in", "messages", "duplicate", "certificates"):
