@@ -9,6 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from background.models import EmailDelivery
 from events.models import Session, Stop
@@ -443,6 +444,19 @@ def test_check_in_search_check_in_undo(delegation_client, stop):
     assert "Déjà enregistré·e." in text_of(again)
     assert Registration.objects.get(pk=registration.pk).checked_in_at is None
     assert LogEntry.objects.filter(object_id=str(registration.pk)).count() == 2
+
+
+def test_the_desk_warns_that_it_is_not_the_day(delegation_client, stop):
+    url = reverse("admin:events_stop_check_in", args=[stop.pk])
+    warning = "Nous ne sommes pas le jour de cette étape"
+
+    before = text_of(delegation_client.get(url))
+    Stop.objects.filter(pk=stop.pk).update(date=timezone.localdate())
+    on_the_day = text_of(delegation_client.get(url))
+
+    assert warning in before
+    assert "compte comme une vraie, au tableau de bord et pour les attestations" in before
+    assert warning not in on_the_day
 
 
 def test_after_a_check_in_the_desk_comes_back_to_the_same_search(delegation_client, stop):
