@@ -20,6 +20,9 @@ from .tickets import ticket_png
 from .tokens import make_token
 
 RENDERER = "registrations.emails.render"
+# The e-mails that say where the registration stands: they carry the QR code ticket whenever
+# an in-person place is held (a first confirmation, a promotion, a switch to in person).
+TICKET_TEMPLATES = {"received", "changed", "promoted"}
 
 
 def manage_url(registration):
@@ -57,8 +60,10 @@ def calendar_attachment(registration):
 def render(delivery):
     """The message of a registration e-mail (``params``: registration, template, calendar)."""
     registration = _registration(delivery.params["registration"])
-    if delivery.params["template"] == "received" and registration.status == "cancelled":
-        # Queued (a confirmation sent again, say), then cancelled before it left.
+    template = delivery.params["template"]
+    if template in TICKET_TEMPLATES and registration.status == "cancelled":
+        # Queued (a confirmation, a change), then cancelled before it left: it would describe
+        # a registration that no longer holds, "(cancelled)", after the cancellation e-mail.
         raise NothingToSend("The registration was cancelled.")
     context = registration_context(registration, held_place=delivery.params.get("held_place"))
     calendar = delivery.params.get("calendar")
@@ -66,12 +71,12 @@ def render(delivery):
         # As the ticket: from the place held when the e-mail is sent.
         calendar = registration.status == registration.Status.CONFIRMED
     attachments = [calendar_attachment(registration)] if calendar else []
-    ticket = _ticket_image(registration) if delivery.params["template"] == "received" else None
+    ticket = _ticket_image(registration) if template in TICKET_TEMPLATES else None
     if ticket:
         context["ticket_cid"] = ticket["Content-ID"].strip("<>")
         attachments.append(ticket)
     return templated_email(
-        f"registrations/emails/{delivery.params['template']}",
+        f"registrations/emails/{template}",
         context,
         to=[delivery.recipient],
         attachments=attachments,

@@ -192,6 +192,54 @@ def test_confirmation_email_carries_the_ticket_as_an_inline_png(stop, workshops,
     assert "billet-intercotour.png" in message.body
 
 
+def inline_images(message):
+    return [part for part in message.attachments if not isinstance(part, tuple)]
+
+
+def test_a_person_promoted_from_the_waiting_list_gets_the_ticket(stop, deliver_emails):
+    holders = [
+        services.register(stop=stop, **registration_details())[0] for _ in range(stop.capacity)
+    ]
+    waiting, _ = services.register(stop=stop, **registration_details(accept_waiting_list=True))
+
+    with deliver_emails():
+        services.cancel_registration(registration=holders[0])
+
+    promoted = next(m for m in mail.outbox if m.to == [waiting.email])
+    assert "Une place s’est libérée" in promoted.body
+    assert len(inline_images(promoted)) == 1
+    assert "billet-intercotour.png" in promoted.body
+    assert "cid:" in promoted.alternatives[0][0]
+
+
+def test_switching_to_in_person_sends_the_ticket_and_online_does_not(stop, deliver_emails):
+    online, _ = services.register(stop=stop, **registration_details(mode="online"))
+
+    with deliver_emails():
+        services.switch_mode(registration=online, mode="in_person")
+    to_in_person = mail.outbox[-1]
+    with deliver_emails():
+        services.switch_mode(registration=online, mode="online")
+    to_online = mail.outbox[-1]
+
+    assert len(inline_images(to_in_person)) == 1
+    assert inline_images(to_online) == []
+    assert "billet-intercotour.png" not in to_online.body
+
+
+def test_a_change_queued_then_cancelled_is_not_sent(stop, workshops, run_tasks):
+    person, _ = services.register(stop=stop, workshops=[workshops[0]], **registration_details())
+    run_tasks()
+    mail.outbox.clear()
+
+    services.change_workshops(registration=person, workshops=[workshops[1]])
+    services.cancel_registration(registration=person)  # before the worker sent the change
+    run_tasks()
+
+    assert len(mail.outbox) == 1  # the cancellation only, not "changed … (cancelled)"
+    assert mail.outbox[0].subject.startswith("[IntercoTOUR] Inscription annulée")
+
+
 def test_no_ticket_for_the_waiting_list_or_online(stop, deliver_emails):
     with deliver_emails():
         services.register(stop=stop, **registration_details(mode="online"))
