@@ -115,6 +115,18 @@ class WorkshopChoiceMixin:
                     )
 
 
+def check_lunch_needs_presence(form, mode):
+    """Lunch is served on site: an online attendee's "lunch" would reach the caterer."""
+    if mode == Registration.Mode.ONLINE and form.cleaned_data.get("lunch"):
+        form.add_error(
+            "lunch",
+            _(
+                "Lunch is served on site: untick it to follow the day online, or choose "
+                "in-person attendance."
+            ),
+        )
+
+
 def _time(value):
     return formats.time_format(timezone.localtime(value))
 
@@ -260,6 +272,7 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
     def clean(self):
         cleaned = super().clean()
         self.check_workshops_need_presence(cleaned.get("mode"))
+        check_lunch_needs_presence(self, cleaned.get("mode"))
         return cleaned
 
     def registration_details(self):
@@ -307,6 +320,11 @@ class DetailsForm(AccessibleErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(phone_validator)
         self.fields["category"].choices = category_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        check_lunch_needs_presence(self, self.instance.mode)
+        return cleaned
 
     def _post_clean(self):
         # Saved by the registration service.

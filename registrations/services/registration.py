@@ -67,8 +67,9 @@ def register(
         "category": category,
         "phone": phone,
         "mode": mode,
-        "lunch": lunch,
-        "dietary_requirements": dietary_requirements if lunch else "",
+        # Lunch is served on site: never counted, nor exported, for someone online.
+        "lunch": lunch and mode == Mode.IN_PERSON,
+        "dietary_requirements": dietary_requirements if lunch and mode == Mode.IN_PERSON else "",
         "reduced_mobility": reduced_mobility,
         "hearing_loop": hearing_loop,
         "access_needs": access_needs,
@@ -205,6 +206,8 @@ def switch_mode(*, registration, mode, accept_waiting_list=False, by_organiser=F
     if mode == Mode.ONLINE:
         seats.release(registration, stop)
         registration.status, registration.waiting_since = Status.CONFIRMED, None
+        # No lunch on site any more: the caterer's count and the export leave it out.
+        registration.lunch, registration.dietary_requirements = False, ""
     elif stop.seats_taken < stop.capacity:
         registration.status = Status.CONFIRMED
         seats.take_stop_place(stop)
@@ -213,7 +216,16 @@ def switch_mode(*, registration, mode, accept_waiting_list=False, by_organiser=F
     else:
         raise StopFull()
     registration.mode = mode
-    registration.save(update_fields=["mode", "status", "waiting_since", "updated_at"])
+    registration.save(
+        update_fields=[
+            "mode",
+            "status",
+            "waiting_since",
+            "lunch",
+            "dietary_requirements",
+            "updated_at",
+        ]
+    )
     emails.send_registration_changed(registration)
     seats.settle(stop, now)
     return registration
@@ -233,6 +245,9 @@ def update_details(*, registration, **details):
     changed = [name for name, value in details.items() if getattr(registration, name) != value]
     for name, value in details.items():
         setattr(registration, name, value)
+    if registration.lunch and registration.mode == Mode.ONLINE:
+        registration.lunch = False  # served on site only
+        changed.append("lunch")
     if not registration.lunch and registration.dietary_requirements:
         registration.dietary_requirements = ""
         changed.append("dietary_requirements")

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def online_data(form_data, workshops):
-    return {**form_data, "mode": "online", slot_field_name(workshops[0].starts_at): ""}
+    online = {**form_data, "mode": "online", slot_field_name(workshops[0].starts_at): ""}
+    del online["lunch"]  # served on site only
+    return online
 
 
 def submit(client, stop, online_data, n, **headers):

@@ -68,6 +68,7 @@ def test_thank_you_page_gives_the_rank_on_each_workshops_waiting_list(
 
 def test_thank_you_page_says_online_attendance(client, stop, workshops, form_data):
     data = {**form_data, "mode": "online", slot_field_name(workshops[0].starts_at): ""}
+    del data["lunch"]  # served on site only
 
     page = text_of(register(client, stop, data))
 

@@ -598,6 +598,21 @@ def test_switch_to_online_frees_place_and_workshop_and_promotes(stop, workshops)
     assert counters(stop, workshops[0]) == [3, 0]
 
 
+def test_online_attendees_have_no_lunch_on_site_whatever_the_door(stop):
+    online, _ = services.register(
+        stop=stop, **registration_details(mode="online", lunch=True, dietary_requirements="Halal")
+    )
+    switched, _ = services.register(
+        stop=stop, **registration_details(lunch=True, dietary_requirements="Sans gluten")
+    )
+    services.switch_mode(registration=switched, mode="online")
+    services.update_details(registration=switched, lunch=True)
+
+    rows = Registration.objects.filter(pk__in=[online.pk, switched.pk])
+
+    assert list(rows.values_list("lunch", "dietary_requirements")) == [(False, "")] * 2
+
+
 def test_switch_to_in_person_when_full_needs_consent(stop):
     online = register(stop, mode="online")
     for _ in range(3):

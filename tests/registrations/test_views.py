@@ -15,7 +15,7 @@ from registrations.forms import slot_field_name
 from registrations.models import Registration
 from registrations.tokens import make_token, registration_from_token
 from tests.factories import StopFactory, WorkshopFactory, registration_details
-from tests.pages import text_of
+from tests.pages import french, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +168,22 @@ def test_workshop_with_online_attendance_is_refused(client, stop, workshops, for
     assert_nothing_saved(stop, workshops)
 
 
+def test_lunch_with_online_attendance_is_refused_and_the_form_kept(
+    client, stop, workshops, form_data
+):
+    slot = slot_field_name(workshops[0].starts_at)
+    data = {**form_data, "mode": "online", slot: "", "lunch": "on", "dietary_requirements": "Halal"}
+
+    response = post(client, stop, data)
+
+    assert response.status_code == 400
+    assert french("Le déjeuner est servi sur place : décochez-le pour suivre la journée en") in (
+        error_next_to(response, "id_lunch")
+    )
+    assert 'value="Halal"' in response.content.decode() or ">Halal<" in response.content.decode()
+    assert_nothing_saved(stop, workshops)
+
+
 def test_two_values_for_one_slot_keep_at_most_one_workshop(client, stop, workshops, form_data):
     slot = slot_field_name(workshops[0].starts_at)
     data = {**form_data, slot: [str(workshops[0].pk), str(workshops[1].pk)]}
@@ -285,7 +301,7 @@ def test_empty_rate_limit_turns_it_off(client, stop, workshops, form_data, setti
 
     for n in range(3):
         post(client, stop, {**form_data, "email": f"n{n}@example.org", "mode": "online",
-                            slot_field_name(workshops[0].starts_at): ""})  # fmt: skip
+                            "lunch": "", slot_field_name(workshops[0].starts_at): ""})  # fmt: skip
 
     assert Registration.objects.count() == 3
 
@@ -484,6 +500,27 @@ def test_update_details_from_the_management_page(client, registration):
 
     registration.refresh_from_db()
     assert (registration.last_name, registration.category) == ("Martin", "elected")
+
+
+def test_lunch_cannot_be_added_to_an_online_registration(client, registration):
+    services.switch_mode(registration=registration, mode="online")
+    data = {
+        "first_name": "Camille",
+        "last_name": "Martin",
+        "organisation": "Région Occitanie",
+        "job_title": "DGA",
+        "category": "elected",
+        "phone": "",
+        "lunch": "on",
+    }
+
+    response = client.post(manage_url(registration, "coordonnees/"), data)
+
+    assert response.status_code == 400
+    assert "Le déjeuner est servi sur place" in error_next_to(response, "id_lunch")
+    registration.refresh_from_db()
+    assert registration.last_name != "Martin"  # nothing saved
+    assert registration.lunch is False
 
 
 def test_invalid_details_are_refused_in_french(client, registration):
