@@ -572,6 +572,17 @@ def test_message_preview_shows_the_email_as_it_leaves_with_the_link_hidden(
     assert (Message.objects.count(), EmailDelivery.objects.count()) == (0, queued)  # only shown
 
 
+def test_the_message_form_says_how_each_email_begins_and_ends(admin_client, stop):
+    admin_client.cookies["django_language"] = "fr"
+
+    page = admin_client.get(reverse("admin:events_stop_message", args=[stop.pk]))
+
+    html = page.content.decode()
+    assert 'aria-describedby="id_body_helptext"' in html
+    assert 'id="id_body_helptext"' in html  # the description the field points to exists
+    assert "Chaque e-mail commence par « Bonjour » et le prénom de la personne" in text_of(page)
+
+
 @pytest.mark.parametrize(
     "body", ["Bonjour à tous,\n\nSalle B12.", "  Madame, Monsieur,\nSalle B12.", "Chers élus, ..."]
 )
