@@ -35,5 +35,10 @@ def queue_readiness(*, now=None, max_wait=None):
 
 
 def queue_answers():
-    """The readiness endpoint's check (``READINESS_CHECKS``): the queue is read and moving."""
-    return queue_readiness()["queue"] == "ok"
+    """The readiness endpoint's check (``READINESS_CHECKS``): the queue is read and moving;
+    with the age of its oldest waiting task, in seconds (null when it cannot be read)."""
+    readiness = queue_readiness()
+    return {
+        "up": readiness["queue"] == "ok",
+        "oldest_waiting_seconds": readiness["oldest_waiting_seconds"],
+    }

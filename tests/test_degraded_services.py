@@ -108,14 +108,24 @@ def test_readiness_reports_every_service_up(client, db):
     response = client.get("/readyz/")
 
     assert response.status_code == 200
-    assert json.loads(response.content) == {"database": "up", "cache": "up", "queue": "up"}
+    assert json.loads(response.content) == {
+        "database": "up",
+        "cache": "up",
+        "queue": "up",
+        "details": {"queue": {"oldest_waiting_seconds": 0}},
+    }
 
 
 def test_readiness_reports_the_cache_down_with_503(client, db, cache_down):
     response = client.get("/readyz/")
 
     assert response.status_code == 503
-    assert json.loads(response.content) == {"database": "up", "cache": "down", "queue": "up"}
+    assert json.loads(response.content) == {
+        "database": "up",
+        "cache": "down",
+        "queue": "up",
+        "details": {"queue": {"oldest_waiting_seconds": 0}},
+    }
     assert client.get("/healthz/").content == b"ok"  # liveness stays trivial
 
 
@@ -133,4 +143,10 @@ def test_readiness_reports_a_queue_no_worker_takes_from_with_503(client, db):
     response = client.get("/readyz/")
 
     assert response.status_code == 503
-    assert json.loads(response.content) == {"database": "up", "cache": "up", "queue": "down"}
+    answer = json.loads(response.content)
+    assert {name: answer[name] for name in ("database", "cache", "queue")} == {
+        "database": "up",
+        "cache": "up",
+        "queue": "down",
+    }
+    assert 600 <= answer["details"]["queue"]["oldest_waiting_seconds"] < 660
