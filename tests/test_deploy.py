@@ -128,6 +128,15 @@ def test_web_trusts_exactly_the_one_proxy_and_keeps_secure_cookies():
     assert "CSRF_COOKIE_SECURE" not in environment
 
 
+def test_the_workers_links_point_where_the_site_is_served():
+    services = compose()["services"]
+
+    site_url = services["web"]["environment"]["SITE_URL"]
+
+    assert services["worker"]["environment"]["SITE_URL"] == site_url  # the e-mails' links
+    assert services["scheduler"]["environment"]["SITE_URL"] == site_url
+
+
 def test_proxy_serves_the_media_volume_that_the_application_writes():
     services = compose()["services"]
     web_media = services["web"]["environment"]["MEDIA_ROOT"]
