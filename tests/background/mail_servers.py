@@ -1,4 +1,7 @@
-"""Mail servers that fail, for the outbox tests: the boundary, not a mock of our code."""
+"""Mail servers that fail, for the outbox tests: the boundary, not a mock of our code.
+
+HangingMailServer stands for what the SMTP backend raises after EMAIL_TIMEOUT; that the
+setting reaches a real socket is proven against a silent server (test_outbox)."""
 
 import socket
 

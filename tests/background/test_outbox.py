@@ -1,6 +1,8 @@
 """Every e-mail is a task: queued in the transaction, retried, sent once, visible."""
 
 import datetime
+import signal
+import socket
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -239,3 +241,39 @@ def test_organisers_still_send_an_email_again_from_the_list(admin_client, stop, 
     )
 
     assert EmailDelivery.objects.get(pk=delivery.pk).status == "queued"
+
+
+@pytest.fixture
+def silent_mail_server():
+    """A real socket that accepts SMTP connections and never says a word: a hung server."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_a_mail_server_that_never_answers_is_given_up_after_email_timeout(
+    stop, settings, silent_mail_server
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent_mail_server
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 1
+    register(stop, email="ada@example.org")
+
+    def hung(signum, frame):
+        raise AssertionError("the send waited 30 s: EMAIL_TIMEOUT did not reach the socket")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        outcome = outbox.deliver.call(EmailDelivery.objects.get().pk)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+    delivery = EmailDelivery.objects.get()
+    assert outcome == "retry"
+    assert (delivery.status, delivery.attempts) == ("queued", 1)
+    assert delivery.last_error.endswith("timed out")  # smtplib: "Connection … closed: timed out"
+    assert DBTaskResult.objects.filter(status="READY", task_path__endswith="deliver").count() == 2
