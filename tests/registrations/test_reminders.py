@@ -117,6 +117,21 @@ def test_free_my_place_promotes_the_first_waiting_at_once(client, full_day, run_
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "chloe@example.org"]
 
 
+def test_the_dashboard_tells_reminder_days_past_from_days_to_come(admin_client, full_day):
+    stop = full_day[0]
+    dashboard = reverse("admin:events_stop_dashboard", args=[stop.pk])
+    Stop.objects.filter(pk=stop.pk).update(date=timezone.localdate() + datetime.timedelta(days=4))
+    seven, two = (timezone.localdate() + datetime.timedelta(days=d) for d in (-3, 2))
+
+    page = " ".join(text_of(admin_client.get(dashboard)).split())
+
+    assert (
+        f"Jours de rappel : {formats.date_format(seven, 'l j F Y')} (passé), "
+        f"{formats.date_format(two, 'l j F Y')} (à venir)" in page
+    )
+    assert "Envoyés le" not in page
+
+
 def test_i_confirm_is_stored_and_shown_on_the_dashboard(admin_client, client, full_day):
     stop, _workshop, alice, bruno, _chloe = full_day
     client.post(answer_url(alice, CONFIRM))
