@@ -141,6 +141,7 @@ def test_a_cancelled_registration_link_shows_no_personal_data(client, camille):
     page = text_of(client.get(reverse("registrations:manage", args=[make_token(camille)])))
 
     assert "Cette inscription a été annulée" in page
+    assert "Vos données sont supprimées douze mois après la journée" in page  # to the reader
     assert "les effacer dès maintenant" in page
     for personal in ("Camille", "Durand", "camille@example.org", "Fauteuil", "gluten"):
         assert personal not in page
