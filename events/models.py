@@ -434,6 +434,11 @@ class Session(TimestampedModel):
         return self.kind == self.Kind.WORKSHOP
 
     @property
+    def title_names_its_kind(self):
+        """ "Témoignages – comment j’intègre…", "Keynote expert": no "Témoignages : " before it."""
+        return self.title.casefold().startswith(str(self.get_kind_display()).casefold())
+
+    @property
     def seats_left(self):
         if self.capacity is None:
             return None

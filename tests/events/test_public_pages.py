@@ -302,6 +302,16 @@ def test_speaker_page_lists_every_session_across_the_tour(client, demo_stop):
     assert "Table ronde : La parole à ceux qui" in page
 
 
+def test_speaker_page_does_not_say_the_kind_twice(client, demo_stop):
+    martinez = Speaker.objects.get(last_name="Martinez")
+
+    page = text_of(client.get(martinez.get_absolute_url()))
+
+    assert "Témoignages – comment j’intègre l’IA générative dans mon métier" in page
+    assert "Témoignages : Témoignages" not in page
+    assert "Atelier : Comment former et accompagner" in page  # a title that does not say it
+
+
 def test_speaker_page_hides_sessions_of_draft_stops(client):
     line_up = SessionSpeakerFactory(session__title="Session publique")
     SessionSpeakerFactory(
