@@ -178,6 +178,16 @@ def _at(day, hhmm):
     return datetime.datetime.combine(day, datetime.time(hours, minutes), tzinfo=PARIS)
 
 
+def demo_day(today):
+    """The demo copy's day: a Thursday four weeks or more ahead, as the tour's days are
+    weekdays, and never in the Christmas holidays (a demo on 25 December looked odd)."""
+    day = today + datetime.timedelta(weeks=4)
+    day += datetime.timedelta(days=(3 - day.weekday()) % 7)  # Thursday
+    while (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 4):
+        day += datetime.timedelta(weeks=1)
+    return day
+
+
 def _registration_window(day):
     """Registration opens two months before the day and closes the evening before."""
     opens = _at(day - datetime.timedelta(days=60), "09:00")
@@ -300,7 +310,7 @@ def load_demo(*, today=None):
 
     # An upcoming copy of the Montpellier day, so that registration can be tried today.
     # Re-dated only once it has passed, so that running the command again changes nothing.
-    day = today + datetime.timedelta(weeks=4)
+    day = demo_day(today)
     demo = Stop.objects.filter(slug=DEMO_COPY_SLUG).first()
     if demo is not None and demo.date < today:
         # Keep the past copy (and its registrations) under another address.

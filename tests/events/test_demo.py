@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from demo.data import DEMO_COPY_SLUG, MONTPELLIER_SLUG
+from demo.data import DEMO_COPY_SLUG, MONTPELLIER_SLUG, demo_day
 from events.models import Contact, Partner, Session, Stop, Tour, group_into_slots
 from speakers.models import SessionSpeaker, Speaker
 from tests.pages import text_of
@@ -160,10 +160,25 @@ def test_montpellier_venue_contacts_and_social_line(demo_stop):
 def test_load_demo_creates_an_upcoming_copy_open_for_registration(demo_stop):
     copy = Stop.objects.get(slug=DEMO_COPY_SLUG)
 
-    assert copy.date == timezone.localdate() + datetime.timedelta(weeks=4)
+    assert copy.date == demo_day(timezone.localdate())
+    assert copy.date >= timezone.localdate() + datetime.timedelta(weeks=4)
     assert copy.registration_window() == "open"
     assert copy.sessions.count() == demo_stop.sessions.count()
     assert copy.sessions.workshops().count() == 3
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 3, 2), datetime.date(2026, 4, 2)),  # Monday: the Thursday after
+        (datetime.date(2026, 3, 5), datetime.date(2026, 4, 2)),  # Thursday: four weeks on
+        (datetime.date(2026, 11, 27), datetime.date(2027, 1, 7)),  # not 24 or 31 December
+        (datetime.date(2026, 12, 10), datetime.date(2027, 1, 7)),  # four weeks on, after them
+    ],
+)
+def test_the_demo_day_is_a_thursday_out_of_the_christmas_holidays(today, expected):
+    assert demo_day(today) == expected
+    assert expected.weekday() == 3
 
 
 def test_load_demo_twice_changes_nothing():
