@@ -37,7 +37,21 @@ class EmailDeliveryAdmin(WordedAdmin, admin.ModelAdmin):
     list_filter = ["status", KindFilter, "stop"]
     list_select_related = ["stop"]
     search_fields = ["recipient", "subject"]
-    readonly_fields = [f.name for f in EmailDelivery._meta.fields]
+    # What an organiser needs to know of one e-mail; the key, the renderer, its parameters
+    # and the claim are the outbox's own workings. The body is not kept: it is rendered when
+    # sent, with the person's management link in it.
+    fields = readonly_fields = [
+        "kind_name",
+        "recipient",
+        "subject",
+        "stop",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
     actions = ["resend"]
     show_full_result_count = False
 

@@ -226,6 +226,9 @@ def test_outbox_names_each_kind_and_status_in_the_organisers_words(admin_client,
     assert "Lien de connexion à l’espace intervenant" in listing  # a kind in the filter
     assert "ada@example.org" in text_of(filtered)
     assert "L’e-mail" in text_of(detail)
+    assert "Type : Confirmation d’inscription" in text_of(detail)
+    for workings in ("registrations.emails.render", "received:", "Paramètres", "Lot"):
+        assert workings not in text_of(detail)  # the outbox's own workings, not shown
     assert "Modification de e-mail" not in text_of(detail)
     assert 'name="_save"' not in detail.content.decode()  # read, never edited
 
