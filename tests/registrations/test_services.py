@@ -108,6 +108,18 @@ def test_online_confirmation_gives_the_online_link(stop, deliver_emails):
     )
 
 
+def test_online_confirmation_says_when_the_link_comes_if_there_is_none_yet(stop, deliver_emails):
+    with deliver_emails():
+        register(stop, mode="online")
+
+    body = mail.outbox[0].body
+    assert (
+        "Suivre la journée en ligne\u202f: Le lien de la retransmission en direct vous sera envoyé "
+        "par e-mail avant la journée." in body
+    )
+    assert "avant la journée." in mail.outbox[0].alternatives[0][0]
+
+
 def test_same_email_in_any_case_creates_nothing_and_resends_the_link(stop, deliver_emails):
     first = register(stop, email="Ada.Lovelace@Example.org")
 
