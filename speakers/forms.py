@@ -47,6 +47,15 @@ class ProfileForm(AccessibleErrorsMixin, forms.ModelForm):
         fields = ["job_title", "organisation", "bio", "show_photo"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The programme names each speaker with their job title ("Name, job title,
+        # organisation"): a speaker may not clear it. Organisers may leave it empty.
+        self.fields["job_title"].required = True
+        self.fields["job_title"].error_messages["required"] = _(
+            "Give your job title: the programme shows it beside your name."
+        )
+
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if not photo:

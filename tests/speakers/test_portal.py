@@ -348,6 +348,17 @@ def test_too_long_profile_field_is_refused(signed_in, clement, field, size):
     assert getattr(clement, field) != "x" * size
 
 
+def test_a_speaker_cannot_clear_their_job_title(signed_in, clement):
+    response = signed_in.post("/espace-intervenant/profil/", profile_data(job_title="  "))
+
+    assert response.status_code == 400
+    assert "Indiquez votre fonction : le programme l’affiche à côté de votre nom." in (
+        " ".join(text_of(response).split())
+    )
+    clement.refresh_from_db()
+    assert clement.job_title.startswith("Directeur général adjoint")
+
+
 def test_a_speaker_edits_only_their_own_profile(signed_in, clement):
     other = SpeakerFactory(bio="Intouchable")
 
