@@ -195,7 +195,7 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
             "email": _("E-mail address"),
             "organisation": _("Organisation (e.g. your local authority)"),
             "category": _("You are"),
-            "phone": _("Phone (optional)"),
+            "phone": _("Phone"),  # not marked "(required)", as every required field is
             "lunch": _("I will have lunch on site"),
             "dietary_requirements": _("Dietary requirements"),
             "reduced_mobility": _("I need step-free access (reduced mobility)"),

@@ -87,7 +87,7 @@ def test_my_tour_from_the_emailed_link_to_a_certificate_download(
     page.get_by_role("link", name="M’inscrire à la prochaine étape").click()
     assert page.get_by_label("Prénom").input_value() == "Camille"
     assert page.get_by_label("Adresse e-mail").input_value() == EMAIL
-    assert page.get_by_label("Téléphone (facultatif)").input_value() == "06 12 34 56 78"
+    assert page.get_by_label("Téléphone").input_value() == "06 12 34 56 78"
     check_accessibility(page)
 
 

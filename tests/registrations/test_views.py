@@ -54,7 +54,7 @@ def test_form_shows_french_labels_workshops_with_seats_and_privacy_link(client, 
     assert response.status_code == 200
     labels = [
         "Prénom", "Nom", "Adresse e-mail", "Organisme (par exemple votre collectivité)",
-        "Fonction", "Vous êtes", "Téléphone (facultatif)", "Comment participerez-vous ?",
+        "Fonction", "Vous êtes", "Téléphone", "Comment participerez-vous ?",
         "Sur place", "En ligne", "Je déjeunerai sur place", "Régime alimentaire",
         "J’ai besoin d’une boucle magnétique", "Autres besoins d’accessibilité",
     ]  # fmt: skip
@@ -64,6 +64,8 @@ def test_form_shows_french_labels_workshops_with_seats_and_privacy_link(client, 
     assert "Atelier complet (complet – liste d’attente)" in page
     assert "Aucun atelier" in page
     assert "Agent·e de collectivité" in page
+    assert "Téléphone (obligatoire)" not in page  # optional: the only unmarked text field
+    assert "Adresse e-mail (obligatoire)" in page
     assert 'href="/confidentialite/"' in response.text
     consent = response.text.split('name="wants_news"')[0].rsplit("<input", 1)[1]
     assert "checked" not in consent
