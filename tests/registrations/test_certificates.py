@@ -209,7 +209,7 @@ def test_management_link_opens_the_past_day_with_the_certificate_but_no_change(c
     assert "Télécharger mon attestation de présence" in page
     assert "Cette journée est terminée : l’inscription ne peut plus être modifiée." in page
     assert "Annuler mon inscription" not in page
-    assert "Mettre à jour mes coordonnées" not in page
+    assert "Mettre à jour mes informations" not in page
     # Over: no ticket to show at the desk, no day to put in a calendar.
     assert "Votre billet" not in page
     assert "Télécharger mon billet" not in page

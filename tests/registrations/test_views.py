@@ -489,6 +489,7 @@ def test_the_details_form_asks_to_choose_a_category_in_french(client, registrati
 
 
 def test_update_details_from_the_management_page(client, registration):
+    page = text_of(client.get(manage_url(registration)))
     data = {
         "first_name": "Camille",
         "last_name": "Martin",
@@ -502,6 +503,8 @@ def test_update_details_from_the_management_page(client, registration):
 
     registration.refresh_from_db()
     assert (registration.last_name, registration.category) == ("Martin", "elected")
+    # The section holds lunch and access needs too, and says so.
+    assert "Mettre à jour mes informations (coordonnées, déjeuner, accessibilité)" in page
 
 
 def test_lunch_cannot_be_added_to_an_online_registration(client, registration):
