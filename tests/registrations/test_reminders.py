@@ -356,5 +356,5 @@ def test_dashboard_says_when_the_reminders_go_out(admin_client, db):
 
     week_before = formats.date_format(day - datetime.timedelta(days=7), "l j F Y")
     two_days_before = formats.date_format(day - datetime.timedelta(days=2), "l j F Y")
-    assert f"Envoyés le : {week_before}, {two_days_before} – aucun n’est encore parti." in page
+    assert f"Jours de rappel : {week_before} (à venir), {two_days_before} (à venir)" in page
     assert "Aucun rappel n’est prévu pour cette journée" in " ".join(none.split())
