@@ -161,6 +161,9 @@ AXES_ENABLE_ADMIN = False
 # signs in with a password only.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "IntercoTOUR"
+# The admin never shows a device's secret key (nor its QR code): only its owner sees it, once,
+# on the enrolment page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

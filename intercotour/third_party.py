@@ -105,9 +105,12 @@ class AuthenticatorAppAdmin:
     def failed_attempts(self, device):
         return device.throttling_failure_count
 
+    # The package's pages that show a device's secret key as a QR code, to whoever may view
+    # devices: anyone with them could copy another person's second factor.
+    SECRET_PAGES = {"otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"}
+
     def get_urls(self):
-        # Not the package's page showing the secret key's QR code to whoever can view.
-        return [url for url in super().get_urls() if url.name != "otp_totp_totpdevice_config"]
+        return [url for url in super().get_urls() if url.name not in self.SECRET_PAGES]
 
 
 class TaskAdmin:

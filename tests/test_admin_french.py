@@ -181,6 +181,10 @@ def test_authenticator_apps_are_seen_and_deleted_not_added_in_the_admin(french_a
         french_admin.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
     )
     add = french_admin.get(reverse("admin:otp_totp_totpdevice_add"))
+    secret_pages = [
+        french_admin.get(f"{changelist}{device.pk}/{page}/", follow=True)
+        for page in ("qrcode", "config")
+    ]
     deleted = french_admin.post(
         changelist,
         {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"},
@@ -199,6 +203,10 @@ def test_authenticator_apps_are_seen_and_deleted_not_added_in_the_admin(french_a
     for english in ("Identity", "Timestamps", "Throttling", "The user that", "human-readable"):
         assert english not in page
     assert add.status_code == 403
+    for secret_page in secret_pages:  # the package's QR code of the secret: not served
+        assert secret_page["Content-Type"].startswith("text/html")
+        assert device.config_url not in secret_page.content.decode()
+        assert device.bin_key.hex() not in secret_page.content.decode()
     assert deleted.status_code == 302
     assert not TOTPDevice.objects.exists()
 
