@@ -81,6 +81,13 @@ def _claim(delivery_id, now):
             return None
         if delivery.claimed_until and delivery.claimed_until > now:
             return None
+        if delivery.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            # Its last attempts never ended (a worker that dies rendering or sending it):
+            # shown as failed, not taken up again every time its claim runs out.
+            delivery.status, delivery.claimed_until = Status.FAILED, None
+            delivery.last_error = delivery.last_error or "The worker stopped while sending it."
+            delivery.save(update_fields=["status", "claimed_until", "last_error"])
+            return None
         delivery.attempts += 1
         delivery.claimed_until = now + datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 3 + 60)
         delivery.save(update_fields=["attempts", "claimed_until"])

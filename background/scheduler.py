@@ -88,8 +88,11 @@ class Scheduler:
                 JobRun.objects.get_or_create(name=job.name, defaults={"ran_at": now})
             elif job.due(last_run, now):
                 with transaction.atomic():  # the task and the record of its run, together
+                    # Conditional: a scheduler that took over while this one stalled, and ran
+                    # the job meanwhile, leaves it run once.
+                    if not JobRun.objects.filter(name=job.name, ran_at=last_run).update(ran_at=now):
+                        continue
                     import_string(job.task_path).enqueue()
-                    JobRun.objects.filter(name=job.name).update(ran_at=now)
                 logger.info("Scheduled job %s enqueued", job.name)
                 ran.append(job.name)
         return ran

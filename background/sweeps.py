@@ -4,9 +4,11 @@ django-tasks-db marks a task RUNNING when a worker takes it, and finished when t
 records the outcome; a worker killed in between (a deploy, the machine gone, out of memory)
 leaves it RUNNING for ever, and the work undone: an organisers' message half sent, an e-mail
 taken from the queue but never claimed by the outbox. Every task here is idempotent (the
-outbox's keys, the archives' status), so running one again finishes the work without doing
-any of it twice. A task that keeps losing its worker is shown as failed after
-``TASK_MAX_RUNS`` runs, rather than taking workers down for ever.
+outbox's keys, the archives' status, the link requests' task ids), so running one again
+finishes the work without doing any of it twice. A task that keeps losing its worker is shown
+as failed after ``TASK_MAX_RUNS`` runs, rather than taking workers down for ever; one lost
+more than a day ago is shown as failed too, not run again: its work is out of date (an
+organisers' message about a day now over).
 """
 
 import datetime
@@ -17,8 +19,9 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-# A send holds its e-mail at most EMAIL_TIMEOUT × 3 + 60 s: after five minutes, it is lost.
-LOST_AFTER = {"background.outbox.deliver": datetime.timedelta(minutes=5)}
+DELIVER = "background.outbox.deliver"
+# Lost tasks older than this are not run again.
+STALE_AFTER = datetime.timedelta(days=1)
 
 
 class WorkerLost(Exception):
@@ -26,14 +29,27 @@ class WorkerLost(Exception):
 
 
 def _lost_after(task_path):
-    return LOST_AFTER.get(task_path, datetime.timedelta(seconds=settings.TASK_LOST_AFTER))
+    if task_path == DELIVER:
+        # A send holds its e-mail at most EMAIL_TIMEOUT × 3 + 60 s (the outbox's claim).
+        claim = datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 3 + 60)
+        return max(claim + datetime.timedelta(minutes=1), datetime.timedelta(minutes=5))
+    return datetime.timedelta(seconds=settings.TASK_LOST_AFTER)
+
+
+def _give_up(same_run, now, reason):
+    same_run.update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path=f"{__name__}.WorkerLost",
+        traceback=f"WorkerLost: {reason}\n",
+    )
 
 
 @task()
 def requeue_lost_tasks():
     """Scheduled: tasks left running by a dead worker run again; returns how many."""
     now = timezone.now()
-    shortest = min([_lost_after(""), *LOST_AFTER.values()])
+    shortest = min(_lost_after(""), _lost_after(DELIVER))
     lost = DBTaskResult.objects.running().filter(started_at__lt=now - shortest)
     count = 0
     for result in lost.order_by("started_at")[:1000]:
@@ -41,16 +57,16 @@ def requeue_lost_tasks():
             continue
         # Conditional: a task that finished meanwhile is left as it is.
         same_run = DBTaskResult.objects.running().filter(pk=result.pk, started_at=result.started_at)
-        if len(result.worker_ids) >= settings.TASK_MAX_RUNS:
-            same_run.update(
-                status=TaskResultStatus.FAILED,
-                finished_at=now,
-                exception_class_path=f"{__name__}.WorkerLost",
-                traceback=(
-                    f"WorkerLost: the worker running this task stopped before it finished, "
-                    f"{len(result.worker_ids)} times.\n"
-                ),
+        if result.started_at < now - STALE_AFTER:
+            _give_up(same_run, now, "its worker stopped more than a day ago; not run again.")
+        elif len(result.worker_ids) >= settings.TASK_MAX_RUNS:
+            _give_up(
+                same_run,
+                now,
+                f"the worker running this task stopped before it finished, "
+                f"{len(result.worker_ids)} times.",
             )
         else:
-            count += same_run.update(status=TaskResultStatus.READY)
+            # Due now: the readiness check counts its wait from here, not from its enqueueing.
+            count += same_run.update(status=TaskResultStatus.READY, run_after=now)
     return count

@@ -48,7 +48,7 @@ def _run(name, check):
         return False, {}
     if isinstance(answer, dict):
         details = dict(answer)
-        return bool(details.pop("up")), details
+        return bool(details.pop("up", False)), details
     return bool(answer), {}
 
 

@@ -83,8 +83,11 @@ def render(delivery):
     )
 
 
-def _queue(template, registration, *, calendar=False, once=False, renderer=RENDERER, extra=None):
-    """``once``: an event that happens once per registration (its key says so)."""
+def _queue(
+    template, registration, *, calendar=False, once=False, renderer=RENDERER, extra=None, key=None
+):
+    """``once``: an event that happens once per registration (its key says so); ``key``: the
+    event's own name, when it is not once per registration."""
     if not registration.email:
         return None
     params = {"registration": registration.pk, "template": template, "calendar": calendar}
@@ -93,7 +96,7 @@ def _queue(template, registration, *, calendar=False, once=False, renderer=RENDE
         to=registration.email,
         renderer=renderer,
         params={**params, **(extra or {})},
-        key=f"registration:{registration.pk}:{template}" if once else None,
+        key=f"registration:{registration.pk}:{template}" if once else key,
         stop=registration.stop,
     )
 
@@ -138,8 +141,10 @@ def send_cancellation(registration, *, held_place):
     _queue("cancelled", registration, once=True, extra={"held_place": held_place})
 
 
-def send_fresh_link(registration):
-    _queue("fresh_link", registration)
+def send_fresh_link(registration, *, request=None):
+    """``request``: the asking's id (its task): asked twice, sent twice; run twice, sent once."""
+    key = f"registration:{registration.pk}:fresh_link:{request}" if request else None
+    _queue("fresh_link", registration, key=key)
 
 
 def send_message(message, registration):

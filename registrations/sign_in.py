@@ -37,9 +37,13 @@ def send_sign_in_link(*, email):
     send_sign_in_link_task.enqueue(email.strip().lower())
 
 
-@task()
-def send_sign_in_link_task(email):
-    """Look the address up; one with registrations gets a sign-in link through the outbox."""
+@task(takes_context=True)
+def send_sign_in_link_task(context, email):
+    """Look the address up; one with registrations gets a sign-in link through the outbox.
+
+    One link per request: the key names this task, so that a run again (its worker died)
+    sends no second e-mail.
+    """
     if not Registration.objects.filter(email__iexact=email).exists():
         return False
     with transaction.atomic():
@@ -49,6 +53,7 @@ def send_sign_in_link_task(email):
             to=sign_in.email,
             renderer="registrations.sign_in.render_sign_in_link",
             params={"sign_in": sign_in.pk},
+            key=f"tour_sign_in:{context.task_result.id}",
         )
     return True
 

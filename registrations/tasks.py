@@ -35,14 +35,17 @@ def send_surveys():
     return services.send_due_surveys()
 
 
-@task()
-def send_fresh_links(email):
-    """The "send me a link" form: the address is looked up here, never in the request."""
+@task(takes_context=True)
+def send_fresh_links(context, email):
+    """The "send me a link" form: the address is looked up here, never in the request.
+
+    One e-mail per registration and request: a run again (its worker died) sends none twice.
+    """
     today = timezone.localdate()
     registrations = Registration.objects.active_with_email(email).filter(stop__date__gte=today)
     sent = 0
     with transaction.atomic():
         for registration in registrations.select_related("stop"):
-            emails.send_fresh_link(registration)
+            emails.send_fresh_link(registration, request=context.task_result.id)
             sent += 1
     return sent

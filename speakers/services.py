@@ -48,9 +48,10 @@ def send_sign_in_link(*, email):
     send_sign_in_link_task.enqueue(email.strip())
 
 
-@task()
-def send_sign_in_link_task(email):
-    """Look the address up; a speaker's gets a sign-in link through the outbox."""
+@task(takes_context=True)
+def send_sign_in_link_task(context, email):
+    """Look the address up; a speaker's gets a sign-in link through the outbox (one per
+    request: the key names this task, so that a run again sends no second e-mail)."""
     speaker = Speaker.objects.filter(email__iexact=email).exclude(email="").first()
     if speaker is None:
         return False
@@ -59,6 +60,7 @@ def send_sign_in_link_task(email):
         to=speaker.email,
         renderer="speakers.services.render_sign_in_link",
         params={"speaker": speaker.pk},
+        key=f"sign_in:{context.task_result.id}",
     )
     return True
 

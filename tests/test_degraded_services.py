@@ -150,3 +150,18 @@ def test_readiness_reports_a_queue_no_worker_takes_from_with_503(client, db):
         "queue": "down",
     }
     assert 600 <= answer["details"]["queue"]["oldest_waiting_seconds"] < 660
+
+
+def readiness_without_its_answer():
+    return {"figure": 1}
+
+
+def test_a_readiness_check_that_gives_figures_but_no_answer_counts_as_down(client, db, settings):
+    settings.READINESS_CHECKS = [
+        ("odd", "tests.test_degraded_services.readiness_without_its_answer")
+    ]
+
+    response = client.get("/readyz/")
+
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"odd": "down", "details": {"odd": {"figure": 1}}}

@@ -133,6 +133,25 @@ def test_a_worker_killed_mid_send_loses_nothing(stop, run_tasks):
     assert outbox.requeue_stalled.call() == 0
 
 
+def test_an_email_whose_sends_keep_killing_their_worker_ends_as_failed(stop, run_tasks, settings):
+    register(stop, email="ada@example.org")
+    # Its last attempt began and never ended (the worker died rendering it): the claim ran out.
+    EmailDelivery.objects.update(
+        attempts=settings.EMAIL_MAX_ATTEMPTS,
+        claimed_until=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    DBTaskResult.objects.update(status="SUCCESSFUL")
+
+    assert outbox.requeue_stalled.call() == 1
+    run_tasks()
+
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", settings.EMAIL_MAX_ATTEMPTS)
+    assert delivery.last_error == "The worker stopped while sending it."
+    assert mail.outbox == []
+    assert outbox.requeue_stalled.call() == 0  # not taken up again
+
+
 def test_an_email_being_sent_is_not_sent_again_by_another_worker(stop):
     register(stop, email="ada@example.org")
     delivery = EmailDelivery.objects.get()

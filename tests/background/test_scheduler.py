@@ -139,3 +139,28 @@ def test_every_scheduled_job_is_a_task():
         "outbox-sweep",
         "task-sweep",
     }
+
+
+def test_a_job_run_by_a_scheduler_that_took_over_is_not_run_again_by_the_stalled_one(
+    monkeypatch,
+):
+    from background.models import SchedulerLease
+
+    stalled, other = Scheduler(daily_purge()), Scheduler(daily_purge())
+    now = datetime.datetime(2030, 1, 10, 3, 0, tzinfo=PARIS)
+    stalled.tick(now)
+    due = Job.due
+
+    def other_takes_over_meanwhile(job, last_run, moment):
+        # The stalled scheduler read the last run; its lease ran out and the other one ran
+        # the job before the stalled one went on.
+        monkeypatch.setattr(Job, "due", due)
+        SchedulerLease.objects.update(holder="", expires_at=None)
+        assert other.tick(moment) == ["purge"]
+        return due(job, last_run, moment)
+
+    monkeypatch.setattr(Job, "due", other_takes_over_meanwhile)
+    ran = stalled.tick(now + datetime.timedelta(minutes=16))
+
+    assert ran == []
+    assert DBTaskResult.objects.count() == 1

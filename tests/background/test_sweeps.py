@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from background import outbox
+from background.health import queue_readiness
 from background.models import EmailDelivery
 from background.sweeps import requeue_lost_tasks
 from registrations import emails, services
@@ -111,4 +112,71 @@ def test_an_email_still_waits_after_many_refusals_and_leaves_when_the_server_is_
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("sent", 11)
+    assert len(mail.outbox) == 1
+
+
+def test_a_task_lost_more_than_a_day_ago_is_failed_not_run_again(stop, run_tasks):
+    people = [register(stop, email=f"p{n}@example.org") for n in range(2)]
+    run_tasks()
+    mail.outbox.clear()
+    message = services.message_registrants(
+        stop=stop, audience=Message.Audience.CONFIRMED, subject="Hier", body="Trop tard."
+    )
+    taken_by_a_worker_that_died(minutes_ago=25 * 60)
+
+    assert requeue_lost_tasks.call() == 0
+    run_tasks()
+
+    task = DBTaskResult.objects.get(task_path__endswith="send_message")
+    assert (task.status, task.exception_class_path) == ("FAILED", "background.sweeps.WorkerLost")
+    assert "more than a day ago" in task.traceback
+    assert mail.outbox == []
+    assert not EmailDelivery.objects.filter(kind="message").exists()
+    assert message.recipients == len(people)  # who would have had it
+
+
+def test_a_task_run_again_does_not_look_stuck_to_the_readiness_check(stop):
+    register(stop, email="ada@example.org")
+    taken_by_a_worker_that_died(minutes_ago=40)
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(minutes=40))
+
+    requeue_lost_tasks.call()
+
+    assert queue_readiness() == {"queue": "ok", "oldest_waiting_seconds": 0}
+
+
+def test_a_slow_mail_server_setting_gives_sends_longer_before_they_count_as_lost(stop, settings):
+    settings.EMAIL_TIMEOUT = 120  # a send may hold its e-mail 7 minutes
+    register(stop, email="ada@example.org")
+    taken_by_a_worker_that_died(minutes_ago=6)
+
+    assert requeue_lost_tasks.call() == 0
+    DBTaskResult.objects.update(started_at=timezone.now() - datetime.timedelta(minutes=9))
+    assert requeue_lost_tasks.call() == 1
+
+
+@pytest.mark.parametrize("form", ["fresh_link", "tour_sign_in", "speaker_sign_in"])
+def test_a_link_request_run_again_sends_one_link(stop, run_tasks, form):
+    from registrations import sign_in
+    from registrations.tasks import send_fresh_links
+    from speakers import services as speaker_services
+    from tests.factories import SpeakerFactory
+
+    register(stop, email="ada@example.org")
+    SpeakerFactory(email="ada@example.org")
+    run_tasks()
+    mail.outbox.clear()
+    {
+        "fresh_link": lambda: send_fresh_links.enqueue("ada@example.org"),
+        "tour_sign_in": lambda: sign_in.send_sign_in_link(email="ada@example.org"),
+        "speaker_sign_in": lambda: speaker_services.send_sign_in_link(email="ada@example.org"),
+    }[form]()
+    run_tasks()  # the lookup queued the e-mail and sent it...
+    # ... but its worker died before recording the lookup's end: it is run again.
+    DBTaskResult.objects.filter(task_path__contains="send_").update(
+        status="RUNNING", started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert requeue_lost_tasks.call() == 1
+    run_tasks()
+
     assert len(mail.outbox) == 1
