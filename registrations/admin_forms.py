@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from events.models import Session, Stop
 
 from . import services
-from .forms import phone_validator
+from .forms import check_lunch_needs_presence, phone_validator
 from .models import DETAIL_FIELDS, Registration
 
 
@@ -46,6 +46,10 @@ class ServiceFormMixin:
 
     def clean(self):
         cleaned = super().clean()
+        if "mode" in cleaned and "lunch" in self.changed_data:
+            # Lunch ticked for someone online: refused. Left ticked while switching to
+            # online: the service clears it, as the attendee's own switch does.
+            check_lunch_needs_presence(self, cleaned["mode"])
         if not self.errors:
             try:
                 with transaction.atomic():
@@ -130,11 +134,7 @@ class RegistrationChangeForm(ServiceFormMixin, forms.ModelForm):
     def apply(self, cleaned):
         registration = self.instance
         changed = set(self.changed_data)
-        details = {name: cleaned[name] for name in DETAIL_FIELDS if name in changed}
-        if details:
-            registration = services.update_details(registration=registration, **details)
-        if "email" in changed:
-            registration = services.change_email(registration=registration, email=cleaned["email"])
+        # The attendance first: lunch, ticked with a switch to in person, is then kept.
         if "mode" in changed:
             registration = services.switch_mode(
                 registration=registration,
@@ -142,6 +142,11 @@ class RegistrationChangeForm(ServiceFormMixin, forms.ModelForm):
                 accept_waiting_list=cleaned["accept_waiting_list"],
                 by_organiser=True,
             )
+        details = {name: cleaned[name] for name in DETAIL_FIELDS if name in changed}
+        if details:
+            registration = services.update_details(registration=registration, **details)
+        if "email" in changed:
+            registration = services.change_email(registration=registration, email=cleaned["email"])
         if "workshops" in changed:
             registration = services.change_workshops(
                 registration=registration,

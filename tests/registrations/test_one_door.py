@@ -303,6 +303,35 @@ def test_organiser_corrects_email_mode_and_workshops_through_the_services(
     assert [bruno.email] in recipients
 
 
+def test_organiser_switching_someone_to_in_person_with_lunch_keeps_the_lunch(
+    delegation_client, stop
+):
+    online = register(stop, mode="online")
+
+    response = correction(
+        delegation_client, online, mode="in_person", lunch="on", dietary_requirements="Halal"
+    )
+
+    assert response.status_code == 302
+    online = fresh(online)
+    assert (online.mode, online.lunch, online.dietary_requirements) == ("in_person", True, "Halal")
+
+
+def test_organiser_ticking_lunch_for_someone_online_is_told_why_not(delegation_client, stop):
+    online = register(stop, mode="online")
+    delegation_client.cookies["django_language"] = "fr"
+
+    response = correction(delegation_client, online, lunch="on")
+    luncher = register(stop, lunch=True, dietary_requirements="Halal")
+    switched = correction(delegation_client, luncher, mode="online")  # lunch left ticked
+
+    assert response.status_code == 200
+    assert "Le déjeuner est servi sur place" in text_of(response)
+    assert fresh(online).lunch is False
+    assert switched.status_code == 302  # the switch clears the lunch, as the attendee's does
+    assert (fresh(luncher).mode, fresh(luncher).lunch) == ("online", False)
+
+
 def test_correcting_to_a_taken_email_is_refused_and_changes_nothing(delegation_client, stop):
     first, second = register(stop), register(stop)
 
