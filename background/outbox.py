@@ -14,6 +14,7 @@ e-mail leaves its task running: ``background.sweeps`` runs such tasks again. Del
 
 import datetime
 import logging
+import smtplib
 import uuid
 
 from django.conf import settings
@@ -68,6 +69,15 @@ def _enqueue(delivery, delay=None):
     task_.enqueue(delivery.pk)
 
 
+def refused_for_good(error):
+    """Whether the mail server refused the e-mail for good (an SMTP 5xx: "user unknown",
+    "relay denied"): trying again tomorrow would be refused the same way."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def backoff(attempts):
     """The wait before the next attempt: 1, 2, 4, 8, 16 minutes, then every half hour."""
     return datetime.timedelta(minutes=min(2 ** (attempts - 1), 30))
@@ -115,7 +125,7 @@ def deliver(delivery_id):
     except Exception as error:  # noqa: BLE001 - a mail server fails in many ways
         logger.warning("E-mail %s to %s failed: %r", delivery.key, delivery.recipient, error)
         last_error = f"{type(error).__name__}: {error}"[:2000]
-        if delivery.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+        if delivery.attempts >= settings.EMAIL_MAX_ATTEMPTS or refused_for_good(error):
             _record(delivery, status=Status.FAILED, last_error=last_error)
             return "failed"
         wait = backoff(delivery.attempts)

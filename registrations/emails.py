@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from background.outbox import NothingToSend, queue_email
@@ -27,6 +27,13 @@ TICKET_TEMPLATES = {"received", "changed", "promoted"}
 
 def manage_url(registration):
     return settings.SITE_URL + reverse("registrations:manage", args=[make_token(registration)])
+
+
+def _not_after_the_day(registration):
+    """An e-mail about coming to the day, held up until the day was over (a mail outage):
+    not sent any more."""
+    if registration.stop.date < timezone.localdate():
+        raise NothingToSend("The day is over.")
 
 
 def _registration(pk):
@@ -65,6 +72,8 @@ def render(delivery):
         # Queued (a confirmation, a change), then cancelled before it left: it would describe
         # a registration that no longer holds, "(cancelled)", after the cancellation e-mail.
         raise NothingToSend("The registration was cancelled.")
+    if template in TICKET_TEMPLATES:
+        _not_after_the_day(registration)
     context = registration_context(registration, held_place=delivery.params.get("held_place"))
     calendar = delivery.params.get("calendar")
     if delivery.params["template"] == "received":
@@ -258,6 +267,7 @@ def render_reminder(delivery):
     registration = _registration(delivery.params["registration"])
     if not registration.holds_in_person_place:
         raise NothingToSend("No in-person place any more.")
+    _not_after_the_day(registration)
     context = registration_context(
         registration,
         confirm_url=attendance_url(registration, CONFIRM),
@@ -271,6 +281,7 @@ def render_practical(delivery):
     registration = _registration(delivery.params["registration"])
     if registration.status != registration.Status.CONFIRMED:
         raise NothingToSend("Not confirmed any more.")
+    _not_after_the_day(registration)
     return templated_email(
         "registrations/emails/practical",
         registration_context(registration),

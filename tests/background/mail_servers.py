@@ -3,6 +3,7 @@
 HangingMailServer stands for what the SMTP backend raises after EMAIL_TIMEOUT; that the
 setting reaches a real socket is proven against a silent server (test_outbox)."""
 
+import smtplib
 import socket
 
 
@@ -22,3 +23,25 @@ class RefusingMailServer:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError(socket.errno.ECONNREFUSED, "Connection refused")
+
+
+class UnknownUserMailServer:
+    """The server answers "550 user unknown": refused for good."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        recipients = {to: (550, b"5.1.1 User unknown") for m in messages for to in m.to}
+        raise smtplib.SMTPRecipientsRefused(recipients)
+
+
+class GreylistingMailServer:
+    """The server answers "451 try again later": a refusal for now only."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        recipients = {to: (451, b"4.7.1 Greylisted") for m in messages for to in m.to}
+        raise smtplib.SMTPRecipientsRefused(recipients)

@@ -107,6 +107,39 @@ def test_an_email_fails_for_good_after_the_last_attempt(stop, run_tasks, setting
     assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
+@pytest.mark.parametrize(
+    ("server", "expected"),
+    [("UnknownUserMailServer", ("failed", 1, 0)), ("GreylistingMailServer", ("queued", 1, 1))],
+)
+def test_a_refusal_for_good_is_not_retried_a_refusal_for_now_is(
+    stop, run_tasks, settings, server, expected
+):
+    settings.EMAIL_BACKEND = f"tests.background.mail_servers.{server}"
+    register(stop, email="nobody@example.org")
+
+    run_tasks()
+
+    delivery = EmailDelivery.objects.get()
+    retries = DBTaskResult.objects.filter(status="READY").count()
+    assert (delivery.status, delivery.attempts, retries) == expected
+    assert "SMTPRecipientsRefused" in delivery.last_error
+
+
+def test_an_email_about_the_day_held_up_until_it_was_over_is_not_sent(stop, run_tasks):
+    register(stop, email="ada@example.org")
+    # A mail outage outlasted the day: the confirmation is still waiting.
+    stop.date = timezone.localdate() - datetime.timedelta(days=1)
+    stop.registration_opens_at = timezone.now() - datetime.timedelta(days=30)
+    stop.registration_closes_at = timezone.now() - datetime.timedelta(days=2)
+    stop.save()
+
+    run_tasks()
+
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.status, delivery.last_error) == ("skipped", "The day is over.")
+    assert mail.outbox == []
+
+
 def test_a_task_run_twice_sends_once(stop, run_tasks):
     register(stop, email="ada@example.org")
     delivery = EmailDelivery.objects.get()
