@@ -566,7 +566,7 @@ def test_message_preview_shows_the_email_as_it_leaves_with_the_link_hidden(
     assert "Ada Lovelace le recevra (le lien personnel de chacun est masqué ici) :" in preview
     assert "[IntercoTOUR] Salle changée Bonjour Ada, Salle B12. -- Les Interconnectés" in preview
     assert "Gérer mon inscription (changer d’atelier," in preview  # the standard footer
-    assert "[le lien personnel de la personne pour gérer son inscription]" in preview
+    assert "[son lien personnel pour gérer son inscription]" in preview
     assert "/inscription/" not in page.content.decode()  # no live management link shown
     assert "formule d’appel" not in preview
     assert (Message.objects.count(), EmailDelivery.objects.count()) == (0, queued)  # only shown

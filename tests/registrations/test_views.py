@@ -179,7 +179,7 @@ def test_lunch_with_online_attendance_is_refused_and_the_form_kept(
     response = post(client, stop, data)
 
     assert response.status_code == 400
-    assert french("Le déjeuner est servi sur place : décochez-le pour suivre la journée en") in (
+    assert french("Le déjeuner est servi sur place : décochez la case pour suivre la") in (
         error_next_to(response, "id_lunch")
     )
     assert 'value="Halal"' in response.content.decode() or ">Halal<" in response.content.decode()
