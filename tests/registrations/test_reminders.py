@@ -358,3 +358,21 @@ def test_dashboard_says_when_the_reminders_go_out(admin_client, db):
     two_days_before = formats.date_format(day - datetime.timedelta(days=2), "l j F Y")
     assert f"Jours de rappel : {week_before} (à venir), {two_days_before} (à venir)" in page
     assert "Aucun rappel n’est prévu pour cette journée" in " ".join(none.split())
+
+
+def test_the_dashboard_warns_when_online_attendees_have_no_live_stream_link(admin_client, db):
+    admin_client.cookies["django_language"] = "fr"
+    stop = StopFactory(date=timezone.localdate() + datetime.timedelta(days=10), online_url="")
+    services.register(stop=stop, **registration_details(mode="online"))
+    dashboard = reverse("admin:events_stop_dashboard", args=[stop.pk])
+
+    without = " ".join(text_of(admin_client.get(dashboard)).split())
+    Stop.objects.filter(pk=stop.pk).update(online_url="https://live.example.org/x")
+    with_link = " ".join(text_of(admin_client.get(dashboard)).split())
+
+    assert (
+        "1 personne suit la journée en ligne et aucun lien de retransmission n’est renseigné"
+        in without
+    )
+    assert "écrivez-lui ensuite" in without
+    assert "aucun lien de retransmission" not in with_link
