@@ -130,7 +130,11 @@ def test_partner_logo_refused_in_the_admin(client, content, message):
 def test_sound_photo_and_logo_still_accepted(speaker_client, client):
     speaker_client[0].post(
         reverse("speaker_portal:profile"),
-        {"bio": "", "photo": SimpleUploadedFile("p.jpg", jpeg(), content_type="image/jpeg")},
+        {
+            "bio": "",
+            "job_title": "Maire",
+            "photo": SimpleUploadedFile("p.jpg", jpeg(), content_type="image/jpeg"),
+        },
     )
     assert Speaker.objects.get(pk=speaker_client[1].pk).photo
 
