@@ -269,6 +269,13 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
         # The model instance is built by the registration service, not by this form.
         pass
 
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # Django's address check lets "name@localhost" through: no e-mail would reach it.
+        if email.rpartition("@")[2].rstrip(".").lower() == "localhost":
+            raise forms.ValidationError(_("Enter a valid email address."), code="invalid")
+        return email
+
     def clean(self):
         cleaned = super().clean()
         self.check_workshops_need_presence(cleaned.get("mode"))

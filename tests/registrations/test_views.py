@@ -127,6 +127,7 @@ def test_registering_again_gets_the_generic_page_and_the_link_by_email(
         ("first_name", "", "Ce champ est obligatoire."),
         ("email", "", "Ce champ est obligatoire."),
         ("email", "camille@", "Saisissez une adresse e-mail valide."),
+        ("email", "camille@localhost", "Saisissez une adresse e-mail valide."),
         ("organisation", "", "Ce champ est obligatoire."),
         ("category", "", "Ce champ est obligatoire."),
         ("category", "pirate", "Sélectionnez un choix valide."),
