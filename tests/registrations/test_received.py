@@ -74,6 +74,8 @@ def test_thank_you_page_says_online_attendance(client, stop, workshops, form_dat
 
     assert "Vous êtes inscrit·e pour suivre la journée en ligne." in page
     assert "Vos ateliers" not in page
+    assert "passer en ligne" not in page  # they are online already
+    assert "changer de mode de participation ou d’atelier" in page
 
 
 def test_address_already_registered_gets_the_bots_page_and_no_status(
