@@ -97,6 +97,17 @@ def test_confirmation_email_keeps_a_titles_question_mark_with_its_word(stop, del
     assert "remplacer\u202f?" in message.alternatives[0][0]
 
 
+def test_the_confirmation_says_whether_lunch_is_booked_and_the_diet(stop, deliver_emails):
+    with deliver_emails():
+        register(stop, email="a@example.org", lunch=True, dietary_requirements="Sans gluten")
+        register(stop, email="b@example.org", lunch=False)
+
+    with_lunch, without = (m for m in mail.outbox)
+    assert "Déjeuner\u202f: oui (Sans gluten)" in with_lunch.body
+    assert "Sans gluten" in with_lunch.alternatives[0][0]
+    assert "Déjeuner\u202f: non" in without.body
+
+
 def test_online_confirmation_gives_the_online_link(stop, deliver_emails):
     Stop.objects.filter(pk=stop.pk).update(online_url="https://live.example.org/montpellier")
 
