@@ -21,8 +21,16 @@ def registration_calendar(registration):
     day.add("dtend", timezone.make_aware(datetime.datetime.combine(stop.date, stop.end_time)))
     day.add("summary", f"IntercoTOUR {stop.city} – {stop.title}")
     if registration.mode == registration.Mode.ONLINE:
-        day.add("location", stop.online_url or url)
-        day.add("description", f"Suivi en ligne : {stop.online_url or url}")
+        if stop.online_url:
+            day.add("location", stop.online_url)
+            day.add("description", f"Suivi en ligne : {stop.online_url}\nProgramme : {url}")
+        else:
+            # No stream link yet: the programme page is no way in, so no location at all.
+            day.add(
+                "description",
+                "Suivi en ligne : le lien de la retransmission vous sera envoyé par e-mail "
+                f"avant la journée.\nProgramme : {url}",
+            )
     else:
         address = stop.venue_address.replace("\n", ", ")
         day.add("location", ", ".join(part for part in [stop.venue_name, address] if part))

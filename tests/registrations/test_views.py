@@ -557,6 +557,24 @@ def test_personal_calendar_download(client, registration, workshops):
     assert workshops[0].title.encode() in response.content
 
 
+def test_an_online_calendar_gives_the_stream_link_or_says_it_will_come(client, registration, stop):
+    from icalendar import Calendar
+
+    services.switch_mode(registration=registration, mode="online")
+
+    def day_event():
+        body = client.get(manage_url(registration, "agenda.ics")).content
+        return next(e for e in Calendar.from_ical(body).walk("VEVENT") if "day" in str(e["uid"]))
+
+    before = day_event()
+    Stop.objects.filter(pk=stop.pk).update(online_url="https://live.example.org/x")
+    after = day_event()
+
+    assert "LOCATION" not in before  # not the programme page, no way into the stream
+    assert "vous sera envoyé par e-mail avant la journée" in str(before["description"])
+    assert str(after["location"]) == "https://live.example.org/x"
+
+
 @pytest.mark.parametrize(
     "token",
     ["nimportequoi", "WzEsImFiYyJd:1abc:forged", "a" * 500],
