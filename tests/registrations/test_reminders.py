@@ -366,7 +366,10 @@ def test_the_dashboard_warns_when_online_attendees_have_no_live_stream_link(admi
     services.register(stop=stop, **registration_details(mode="online"))
     dashboard = reverse("admin:events_stop_dashboard", args=[stop.pk])
 
-    without = " ".join(text_of(admin_client.get(dashboard)).split())
+    page = admin_client.get(dashboard)
+    without = " ".join(text_of(page).split())
+    stop_field = reverse("admin:events_stop_change", args=[stop.pk]) + "#id_online_url"
+    assert f'href="{stop_field}"' in page.content.decode()
     Stop.objects.filter(pk=stop.pk).update(online_url="https://live.example.org/x")
     with_link = " ".join(text_of(admin_client.get(dashboard)).split())
 
@@ -374,5 +377,6 @@ def test_the_dashboard_warns_when_online_attendees_have_no_live_stream_link(admi
         "1 personne suit la journée en ligne et aucun lien de retransmission n’est renseigné"
         in without
     )
-    assert "écrivez-lui ensuite" in without
+    assert "écrivez-lui avec « Écrire aux inscrits », en ligne seulement" in without
+    assert "Renseignez-le sur l’étape avant la veille : le rappel pratique de la veille" in without
     assert "aucun lien de retransmission" not in with_link
