@@ -16,6 +16,7 @@ texts outside gettext. Only the names change: migrations read the model's declar
 
 from django.contrib import admin
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -53,13 +54,31 @@ def _moment(value):
     return date_format(localtime(value), "DATETIME_FORMAT") if value else "-"
 
 
+class AuthenticatorAppStateFilter(admin.SimpleListFilter):
+    """ "By state": in use, or enrolled but never confirmed by a first code."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("in_use", capfirst(_("in use"))),
+            ("pending", capfirst(_("waiting for its first code"))),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"in_use", "pending"}:
+            return queryset.filter(confirmed=self.value() == "in_use")
+        return queryset
+
+
 class AuthenticatorAppAdmin:
     """Seen and deleted, not added nor edited: a device is enrolled by its owner on the
     enrolment page (``intercotour.two_factor``), which checks a first code; a lost phone is
     replaced by deleting its device, and the owner enrols anew at the next sign-in."""
 
     list_display = ["user", "name", "created_at", "last_used_at", "confirmed"]
-    list_filter = ["confirmed", "last_used_at"]
+    list_filter = [AuthenticatorAppStateFilter, "last_used_at"]
     search_help_text = _("Search by user name or e-mail address")
     fieldsets = None
     # The package's help texts are English and outside gettext: the page shows the values

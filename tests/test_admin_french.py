@@ -193,6 +193,7 @@ def test_authenticator_apps_are_seen_and_deleted_not_added_in_the_admin(french_a
     text = visible_text(listing)
     assert "Utilisateur Nom Ajoutée le Dernière utilisation En service" in text
     assert "Rechercher par nom d’utilisateur ou adresse e-mail" in text
+    assert "Par état Tout En service En attente de son premier code" in text
     assert "Ajouter une application" not in text
     assert "QR" not in text
     assert device.key not in listing.text + page  # the secret is never shown
