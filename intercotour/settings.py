@@ -283,6 +283,24 @@ INSTALLED_APPS += ["django_tasks", "intercotour.third_party.TaskQueueConfig", "b
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="background.backends.DatabaseBackend")}
 }
+# Each task in the organisers' words, for the task queue's admin pages (by dotted path; a
+# test checks that every task of the code is named here).
+TASK_LABELS = {
+    "background.outbox.deliver": _("Send an e-mail"),
+    "background.outbox.requeue_stalled": _("Sweep: e-mails whose sending stopped"),
+    "background.sweeps.requeue_lost_tasks": _("Sweep: tasks whose worker stopped"),
+    "registrations.services.messaging.send_message": _("Message to registrants"),
+    "registrations.services.certificates.build_certificate_archive": _(
+        "Archive of attendance certificates (ZIP)"
+    ),
+    "registrations.sign_in.send_sign_in_link_task": _("Sign-in link to “My tour”"),
+    "registrations.tasks.purge_old_registrations": _("Deletion of old registrations"),
+    "registrations.tasks.send_reminders": _("Reminders before the day"),
+    "registrations.tasks.send_certificates": _("Attendance certificates after the day"),
+    "registrations.tasks.send_surveys": _("Surveys after the day"),
+    "registrations.tasks.send_fresh_links": _("“Send me my link” request"),
+    "speakers.services.send_sign_in_link_task": _("Sign-in link to the speakers' area"),
+}
 # What /readyz/ asks (intercotour/readiness.py): each service's check, by dotted path.
 READINESS_CHECKS = [
     ("database", "intercotour.readiness.database_answers"),

@@ -14,6 +14,7 @@ texts outside gettext. Only the names change: migrations read the model's declar
 (``_meta.original_attrs``), so the packages' migrations stay as they are.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -141,6 +142,7 @@ class TaskAdmin:
     def get_readonly_fields(self, request, obj=None):
         return [
             "task",
+            "task_path",
             "status",
             "enqueued_at",
             "display_run_after",
@@ -159,7 +161,7 @@ class TaskAdmin:
 
     @admin.display(description=_("task"), ordering="task_path")
     def task(self, task_result):
-        return task_result.task_path
+        return settings.TASK_LABELS.get(task_result.task_path, task_result.task_path)
 
     @admin.display(description=_("error"))
     def formatted_traceback(self, task_result):
@@ -198,7 +200,7 @@ class TwoFactorConfig(OTPTOTPConfig):
 
 
 def _task_result_str(task_result):
-    return task_result.task_path
+    return str(settings.TASK_LABELS.get(task_result.task_path, task_result.task_path))
 
 
 class TaskQueueConfig(TasksAppConfig):
@@ -226,7 +228,7 @@ class TaskQueueConfig(TasksAppConfig):
                 "finished_at": _("finished on"),
                 "priority": _("priority"),
                 "args_kwargs": _("arguments"),
-                "task_path": _("task"),
+                "task_path": _("the task's code"),
                 "worker_ids": _("workers"),
                 "queue_name": _("queue"),
                 "backend_name": _("backend"),

@@ -160,14 +160,34 @@ def test_the_task_queue_reads_in_french(french_admin, day):
     )
 
     assert "Tâche Statut Mise en file le Commencée le Terminée le Priorité" in listing
-    assert "background.outbox.deliver Prête" in listing
+    assert "Envoi d’un e-mail Prête" in listing
     assert "Par statut Tout Prête En cours Échouée Réussie" in listing
-    assert "La tâche background.outbox.deliver" in page
+    assert "La tâche Envoi d’un e-mail" in page
+    assert "Code de la tâche : background.outbox.deliver" in page
     assert "Arguments :" in page
     assert "Pas avant :" in page
     assert "Erreur :" in page
     for english in ("Task name", "Enqueued at", "Ready", "Queue name", "object (", "Traceback"):
         assert english not in listing + page
+
+
+def test_every_task_of_the_code_is_named_for_the_organisers(settings):
+    import ast
+    import pathlib
+
+    root = pathlib.Path(settings.BASE_DIR)
+    tasks = set()
+    for path in root.glob("[!.]*/**/*.py"):
+        if path.parts[len(root.parts)] in {"tests", "node_modules", "benchmarks"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and any(
+                getattr(getattr(d, "func", d), "id", None) == "task" for d in node.decorator_list
+            ):
+                module = ".".join(path.relative_to(root).with_suffix("").parts)
+                tasks.add(f"{module}.{node.name}")
+
+    assert tasks == set(settings.TASK_LABELS)
 
 
 def test_authenticator_apps_are_seen_and_deleted_not_added_in_the_admin(french_admin, admin_user):
