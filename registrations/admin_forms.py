@@ -134,7 +134,11 @@ class RegistrationChangeForm(ServiceFormMixin, forms.ModelForm):
     def apply(self, cleaned):
         registration = self.instance
         changed = set(self.changed_data)
-        # The attendance first: lunch, ticked with a switch to in person, is then kept.
+        # The address first: the e-mails the other changes send go to the corrected one,
+        # never to a mistyped (perhaps a stranger's) address with a management link.
+        if "email" in changed:
+            registration = services.change_email(registration=registration, email=cleaned["email"])
+        # Then the attendance: lunch, ticked with a switch to in person, is then kept.
         if "mode" in changed:
             registration = services.switch_mode(
                 registration=registration,
@@ -145,8 +149,6 @@ class RegistrationChangeForm(ServiceFormMixin, forms.ModelForm):
         details = {name: cleaned[name] for name in DETAIL_FIELDS if name in changed}
         if details:
             registration = services.update_details(registration=registration, **details)
-        if "email" in changed:
-            registration = services.change_email(registration=registration, email=cleaned["email"])
         if "workshops" in changed:
             registration = services.change_workshops(
                 registration=registration,

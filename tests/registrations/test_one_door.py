@@ -279,6 +279,7 @@ def test_organiser_corrects_email_mode_and_workshops_through_the_services(
     delegation_client, stop, workshops, full_day, deliver_emails
 ):
     alice, bruno = full_day
+    mistyped = alice.email
     mail.outbox.clear()
 
     with deliver_emails():
@@ -300,6 +301,7 @@ def test_organiser_corrects_email_mode_and_workshops_through_the_services(
     assert selectors.stops_seat_drift([stop]) == {}
     recipients = [m.to for m in mail.outbox]
     assert ["alice.new@example.org"] in recipients
+    assert [mistyped] not in recipients  # the mistyped address gets no management link
     assert [bruno.email] in recipients
 
 
