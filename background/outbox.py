@@ -29,6 +29,7 @@ from .models import EmailDelivery
 
 logger = logging.getLogger(__name__)
 Status = EmailDelivery.Status
+WORKER_STOPPED = "The worker stopped while sending it."
 
 
 class NothingToSend(Exception):
@@ -69,13 +70,21 @@ def _enqueue(delivery, delay=None):
     task_.enqueue(delivery.pk)
 
 
+def _refused_recipient(code, message):
+    # 5xx for this address ("5.1.1 user unknown"), not our server's policy ("5.7.1 relay
+    # denied": our settings are wrong, and every e-mail would fail until they are fixed).
+    text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+    return code >= 500 and not text.lstrip().startswith("5.7.")
+
+
 def refused_for_good(error):
-    """Whether the mail server refused the e-mail for good (an SMTP 5xx: "user unknown",
-    "relay denied"): trying again tomorrow would be refused the same way."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _message in error.recipients.values()]
-        return bool(codes) and all(code >= 500 for code in codes)
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    """Whether the mail server refused the e-mail's recipient for good ("550 5.1.1 user
+    unknown"): trying again tomorrow would be refused the same way. Refusals of our own
+    server's login, sender or policy (535, 530, "5.7.x") are retried: they are faults to fix
+    on our side, and the e-mail must leave once they are."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
+        return False
+    return all(_refused_recipient(code, message) for code, message in error.recipients.values())
 
 
 def backoff(attempts):
@@ -95,7 +104,7 @@ def _claim(delivery_id, now):
             # Its last attempts never ended (a worker that dies rendering or sending it):
             # shown as failed, not taken up again every time its claim runs out.
             delivery.status, delivery.claimed_until = Status.FAILED, None
-            delivery.last_error = delivery.last_error or "The worker stopped while sending it."
+            delivery.last_error = WORKER_STOPPED
             delivery.save(update_fields=["status", "claimed_until", "last_error"])
             return None
         delivery.attempts += 1

@@ -19,8 +19,11 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from . import outbox
+from .models import EmailDelivery
+
 DELIVER = "background.outbox.deliver"
-# Lost tasks older than this are not run again.
+# Lost tasks older than this (or than their own limit, plus an hour) are not run again.
 STALE_AFTER = datetime.timedelta(days=1)
 
 
@@ -36,13 +39,22 @@ def _lost_after(task_path):
     return datetime.timedelta(seconds=settings.TASK_LOST_AFTER)
 
 
-def _give_up(same_run, now, reason):
-    same_run.update(
+def _give_up(result, same_run, now, reason):
+    if not same_run.update(
         status=TaskResultStatus.FAILED,
         finished_at=now,
         exception_class_path=f"{__name__}.WorkerLost",
         traceback=f"WorkerLost: {reason}\n",
-    )
+    ):
+        return
+    if result.task_path == DELIVER:
+        # An e-mail its task never claimed would show "waiting" for ever: failed, and the
+        # organisers' "send again" starts it anew.
+        EmailDelivery.objects.filter(
+            pk__in=result.args_kwargs.get("args", [])[:1],
+            status=EmailDelivery.Status.QUEUED,
+            claimed_until__isnull=True,
+        ).update(status=EmailDelivery.Status.FAILED, last_error=outbox.WORKER_STOPPED)
 
 
 @task()
@@ -57,10 +69,12 @@ def requeue_lost_tasks():
             continue
         # Conditional: a task that finished meanwhile is left as it is.
         same_run = DBTaskResult.objects.running().filter(pk=result.pk, started_at=result.started_at)
-        if result.started_at < now - STALE_AFTER:
-            _give_up(same_run, now, "its worker stopped more than a day ago; not run again.")
+        stale_after = max(STALE_AFTER, _lost_after(result.task_path) + datetime.timedelta(hours=1))
+        if result.started_at < now - stale_after:
+            _give_up(result, same_run, now, "its worker stopped long ago; not run again.")
         elif len(result.worker_ids) >= settings.TASK_MAX_RUNS:
             _give_up(
+                result,
                 same_run,
                 now,
                 f"the worker running this task stopped before it finished, "

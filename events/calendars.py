@@ -17,6 +17,9 @@ from icalendar import Calendar, Event, Timezone, vDuration
 
 from .addresses import absolute
 
+# The calendars are written in French: a narrow no-break space before the colon.
+COLON = "\u202f: "
+
 # How often subscribed calendars should fetch the feed again (RFC 7986 and its Apple/Outlook
 # predecessor): a programme changes a few times a week at most.
 REFRESH_INTERVAL = datetime.timedelta(hours=6)
@@ -30,7 +33,7 @@ def session_location(session, stop):
 def session_description(session):
     lines = [session.description] if session.description else []
     lines += [
-        f"{line_up.get_role_display()} : {line_up.speaker.full_name}"
+        f"{line_up.get_role_display()}{COLON}{line_up.speaker.full_name}"
         + (f", {line_up.speaker.job_title}" if line_up.speaker.job_title else "")
         + (f", {line_up.speaker.organisation}" if line_up.speaker.organisation else "")
         for line_up in session.session_speakers.all()

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from icalendar import Event
 
-from events.calendars import calendar_bytes, new_calendar, session_event
+from events.calendars import COLON, calendar_bytes, new_calendar, session_event
 
 
 def registration_calendar(registration):
@@ -23,18 +23,18 @@ def registration_calendar(registration):
     if registration.mode == registration.Mode.ONLINE:
         if stop.online_url:
             day.add("location", stop.online_url)
-            day.add("description", f"Suivi en ligne : {stop.online_url}\nProgramme : {url}")
+            day.add("description", f"Suivi en ligne{COLON}{stop.online_url}\nProgramme{COLON}{url}")
         else:
             # No stream link yet: the programme page is no way in, so no location at all.
             day.add(
                 "description",
-                "Suivi en ligne : le lien de la retransmission vous sera envoyé par e-mail "
-                f"avant la journée.\nProgramme : {url}",
+                f"Suivi en ligne{COLON}le lien de la retransmission vous sera envoyé par "
+                f"e-mail avant la journée.\nProgramme{COLON}{url}",
             )
     else:
         address = stop.venue_address.replace("\n", ", ")
         day.add("location", ", ".join(part for part in [stop.venue_name, address] if part))
-        day.add("description", f"Programme : {url}")
+        day.add("description", f"Programme{COLON}{url}")
     day.add("url", url)
     calendar.add_component(day)
     for booking in registration.bookings.select_related("session").filter(status="confirmed"):

@@ -271,8 +271,14 @@ class RegistrationForm(AccessibleErrorsMixin, WorkshopChoiceMixin, forms.ModelFo
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        # Django's address check lets "name@localhost" through: no e-mail would reach it.
-        if email.rpartition("@")[2].rstrip(".").lower() == "localhost":
+        # Django's address check lets these through, and no e-mail would reach them:
+        # "name@localhost", "name@[127.0.0.1]", names reserved never to exist (RFC 6761).
+        domain = email.rpartition("@")[2].rstrip(".").lower()
+        if (
+            domain == "localhost"
+            or domain.startswith("[")
+            or domain.endswith((".localhost", ".invalid", ".test"))
+        ):
             raise forms.ValidationError(_("Enter a valid email address."), code="invalid")
         return email
 

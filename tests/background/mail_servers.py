@@ -45,3 +45,24 @@ class GreylistingMailServer:
     def send_messages(self, messages):
         recipients = {to: (451, b"4.7.1 Greylisted") for m in messages for to in m.to}
         raise smtplib.SMTPRecipientsRefused(recipients)
+
+
+class RelayDeniedMailServer:
+    """Our server refuses to relay ("550 5.7.1"): our settings are wrong, not the address."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        recipients = {to: (550, b"5.7.1 Relaying denied") for m in messages for to in m.to}
+        raise smtplib.SMTPRecipientsRefused(recipients)
+
+
+class WrongPasswordMailServer:
+    """Our login is refused ("535"): every e-mail would fail until the password is fixed."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPAuthenticationError(535, b"5.7.8 Authentication credentials invalid")

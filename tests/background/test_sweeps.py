@@ -129,7 +129,7 @@ def test_a_task_lost_more_than_a_day_ago_is_failed_not_run_again(stop, run_tasks
 
     task = DBTaskResult.objects.get(task_path__endswith="send_message")
     assert (task.status, task.exception_class_path) == ("FAILED", "background.sweeps.WorkerLost")
-    assert "more than a day ago" in task.traceback
+    assert "stopped long ago; not run again" in task.traceback
     assert mail.outbox == []
     assert not EmailDelivery.objects.filter(kind="message").exists()
     assert message.recipients == len(people)  # who would have had it
@@ -180,3 +180,17 @@ def test_a_link_request_run_again_sends_one_link(stop, run_tasks, form):
     run_tasks()
 
     assert len(mail.outbox) == 1
+
+
+def test_an_email_whose_task_is_given_up_shows_as_failed_not_waiting_for_ever(stop, settings):
+    register(stop, email="ada@example.org")
+    # Its worker died after taking the task, before claiming the e-mail, three times.
+    taken_by_a_worker_that_died(minutes_ago=60, runs=settings.TASK_MAX_RUNS)
+
+    requeue_lost_tasks.call()
+
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.status, delivery.last_error) == (
+        "failed",
+        "The worker stopped while sending it.",
+    )

@@ -42,7 +42,7 @@ def test_programme_calendar_event_has_location_and_speakers(client, demo_stop):
         "50 place Zeus BP 9531, 34045 Montpellier"
     )
     description = str(plenary["description"])
-    assert "Introduction : Yann Ferguson, Responsable scientifique, LaborIA & Matrice" in (
+    assert "Introduction\u202f: Yann Ferguson, Responsable scientifique, LaborIA & Matrice" in (
         description
     )
     assert "Mustapha Derras" in description

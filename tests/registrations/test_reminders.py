@@ -380,3 +380,23 @@ def test_the_dashboard_warns_when_online_attendees_have_no_live_stream_link(admi
     assert "écrivez-lui avec « Écrire aux inscrits », en ligne seulement" in without
     assert "Renseignez-le sur l’étape avant la veille : le rappel pratique de la veille" in without
     assert "aucun lien de retransmission" not in with_link
+
+
+def test_reminders_held_up_until_the_day_was_over_are_not_sent(full_day, run_tasks):
+    stop = full_day[0]
+    run_tasks()  # the confirmations
+    services.queue_reminders(today=stop.date - datetime.timedelta(days=1))  # 2 days + practical
+    # A mail outage outlasted the day: the reminders are still waiting.
+    Stop.objects.filter(pk=stop.pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        registration_opens_at=timezone.now() - datetime.timedelta(days=40),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    mail.outbox.clear()
+
+    run_tasks()
+
+    held_up = EmailDelivery.objects.filter(kind__in=["reminder", "practical"])
+    assert sorted(held_up.values_list("kind", flat=True)) == ["practical"] * 2 + ["reminder"] * 2
+    assert set(held_up.values_list("status", "last_error")) == {("skipped", "The day is over.")}
+    assert mail.outbox == []

@@ -128,6 +128,8 @@ def test_registering_again_gets_the_generic_page_and_the_link_by_email(
         ("email", "", "Ce champ est obligatoire."),
         ("email", "camille@", "Saisissez une adresse e-mail valide."),
         ("email", "camille@localhost", "Saisissez une adresse e-mail valide."),
+        ("email", "camille@[127.0.0.1]", "Saisissez une adresse e-mail valide."),
+        ("email", "camille@mairie.invalid", "Saisissez une adresse e-mail valide."),
         ("organisation", "", "Ce champ est obligatoire."),
         ("category", "", "Ce champ est obligatoire."),
         ("category", "pirate", "Sélectionnez un choix valide."),
@@ -572,6 +574,7 @@ def test_an_online_calendar_gives_the_stream_link_or_says_it_will_come(client, r
 
     assert "LOCATION" not in before  # not the programme page, no way into the stream
     assert "vous sera envoyé par e-mail avant la journée" in str(before["description"])
+    assert str(before["description"]).startswith("Suivi en ligne\u202f: le lien")
     assert str(after["location"]) == "https://live.example.org/x"
 
 
