@@ -320,8 +320,23 @@ class MessageForm(AccessibleErrorsMixin, forms.Form):
         return value, None
 
 
+def _resume_message(request, stop):
+    """ "Resume sending" of a message whose sending stopped."""
+    message_id = request.POST.get("resume", "")
+    if not message_id.isdecimal():
+        raise Http404(_("No such message for this day."))
+    message = get_object_or_404(Message, pk=int(message_id), stop=stop)
+    services.resume_message(message=message)
+    note = _("Message “%(subject)s”: sending resumed.") % {"subject": message.subject}
+    log_change(request.user, stop, note)
+    messages.success(request, _("%(note)s Its progress is shown below.") % {"note": note})
+    return redirect(request.path)
+
+
 def message_registrants(request, stop_id, admin_site):
     stop, context = _stop_for(request, admin_site, stop_id, "registrations.change_registration")
+    if request.method == "POST" and "resume" in request.POST:
+        return _resume_message(request, stop)
     form = MessageForm(stop, request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():

@@ -173,11 +173,30 @@ def message_recipients(*, stop, audience="confirmed", workshop=None):
     return recipients.order_by("pk")
 
 
+SEND_MESSAGE_TASK = "registrations.services.messaging.send_message"
+
+
+def _stopped_messages(messages):
+    """The messages whose latest sending task failed (an error, or a worker that kept dying
+    before it finished): their e-mails still to come will not come by themselves."""
+    from django_tasks_db.models import DBTaskResult
+
+    latest = {}
+    tasks = DBTaskResult.objects.filter(
+        task_path=SEND_MESSAGE_TASK, args_kwargs__args__0__in=[message.pk for message in messages]
+    ).order_by("enqueued_at")
+    for args_kwargs, status in tasks.values_list("args_kwargs", "status"):
+        latest[args_kwargs["args"][0]] = status
+    return {pk for pk, status in latest.items() if status == "FAILED"}
+
+
 def message_progress(messages):
-    """``[(message, {"queued": n, "sent": n, "failed": n, "skipped": n}), ...]``, one query."""
+    """``[(message, {"queued": n, "sent": n, "failed": n, "skipped": n, "stopped": bool}),
+    ...]``, in two queries."""
     from background.models import EmailDelivery
 
     messages = list(messages)
+    stopped = _stopped_messages(messages) if messages else set()
     rows = (
         EmailDelivery.objects.filter(batch__in=[message.batch for message in messages])
         .values("batch", "status")
@@ -193,6 +212,7 @@ def message_progress(messages):
         # Before its task has run, a message's e-mails are all still to come.
         done = row["sent"] + row["failed"] + row["skipped"]
         row["queued"] = max(row["queued"], message.recipients - done)
+        row["stopped"] = message.pk in stopped and row["queued"] > 0
         progress.append((message, row))
     return progress
 

@@ -53,7 +53,7 @@ from .errors import (
     StopFull,
     WorkshopFull,
 )
-from .messaging import message_registrants, send_message
+from .messaging import message_registrants, resume_message, send_message
 from .registration import change_email, change_workshops, register, switch_mode, update_details
 from .retention import RETENTION_DAYS, purge_old_registrations
 from .seats import recount_seats
@@ -115,6 +115,7 @@ __all__ = [
     "request_certificate_archive",
     "resend_confirmation",
     "send_due_certificates",
+    "resume_message",
     "send_message",
     "switch_mode",
     "undo_check_in",

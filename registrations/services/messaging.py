@@ -31,6 +31,14 @@ def message_registrants(*, stop, subject, body, audience="confirmed", workshop=N
     return message
 
 
+@transaction.atomic
+def resume_message(*, message):
+    """An organiser resumes a message whose sending stopped (its task failed, or its worker
+    kept dying): the task runs again, and each person gets the message at most once."""
+    send_message.enqueue(message.pk)
+    return message
+
+
 @task()
 def send_message(message_id):
     """One outbox e-mail per recipient; running it again adds none (one key per person)."""

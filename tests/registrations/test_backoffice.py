@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from background.models import EmailDelivery
 from events.models import Session, Stop
-from registrations import services
+from registrations import emails, services
 from registrations.models import Message, Registration
 from registrations.tokens import registration_from_token
 from tests.factories import (
@@ -599,6 +599,43 @@ def test_message_preview_warns_of_a_second_greeting(admin_client, stop, workshop
         "« Bonjour » et le prénom de la personne : retirez la vôtre" in page
     )
     assert "Bonjour Ada," in page  # the preview shows the two greetings as they would leave
+
+
+def test_a_message_whose_sending_stopped_says_so_and_is_resumed_once_each(
+    admin_client, stop, run_tasks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    people = [register(stop) for _ in range(3)]
+    run_tasks()  # the confirmations
+    mail.outbox.clear()
+    admin_client.cookies["django_language"] = "fr"
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+    message = services.message_registrants(stop=stop, subject="Salle", body="B12.")
+    # Its worker reached the first person, then the task failed (or was given up).
+    emails.send_message(message, people[0])
+    DBTaskResult.objects.filter(task_path__endswith="send_message").update(status="FAILED")
+
+    stopped = " ".join(text_of(admin_client.get(url)).split())
+    resumed = admin_client.post(url, {"resume": str(message.pk)}, follow=True)
+    run_tasks()
+    after = " ".join(text_of(admin_client.get(url)).split())
+
+    assert "Envoi interrompu Reprendre l’envoi" in stopped
+    assert "Message « Salle » : envoi repris." in " ".join(text_of(resumed).split())
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)  # once each
+    assert "Envoi interrompu" not in after
+    assert "Salle Tous les inscrits confirmés de la journée 3 0 3 0" in after
+
+
+def test_resuming_a_message_of_another_day_or_a_forged_one_is_refused(admin_client, stop):
+    other = StopFactory()
+    foreign = services.message_registrants(stop=other, subject="Ailleurs", body="Non.")
+    url = reverse("admin:events_stop_message", args=[stop.pk])
+
+    responses = [admin_client.post(url, {"resume": value}) for value in (str(foreign.pk), "x")]
+
+    assert [r.status_code for r in responses] == [404, 404]
 
 
 def test_message_to_one_registrant_is_singular(admin_client, stop, workshops):
