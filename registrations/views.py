@@ -6,6 +6,7 @@ from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -304,8 +305,10 @@ def ticket(request, token):
     registration, error_page = _open_link(request, token, to_read=True)
     if error_page:
         return error_page
-    if not registration.holds_in_person_place:
-        return render(request, "registrations/no_ticket.html", {"token": token}, status=404)
+    over = registration.stop.date < timezone.localdate()
+    if over or not registration.holds_in_person_place:
+        context = {"token": token, "over": over}
+        return render(request, "registrations/no_ticket.html", context, status=404)
     response = HttpResponse(tickets.ticket_png(registration), content_type="image/png")
     response["Content-Disposition"] = 'attachment; filename="billet-intercotour.png"'
     return response

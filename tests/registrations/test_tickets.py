@@ -168,6 +168,17 @@ def test_no_ticket_download_without_an_in_person_place(client, stop, person, cha
     assert "billet.png" not in page
 
 
+def test_no_ticket_download_after_the_day(client, stop, person):
+    from tests.registrations.test_certificates import move_to_the_past
+
+    move_to_the_past(stop)
+
+    response = client.get(reverse("registrations:ticket", args=[make_token(person)]))
+
+    assert response.status_code == 404
+    assert "Cette journée est passée : son billet ne sert plus." in text_of(response)
+
+
 def test_a_tampered_link_downloads_no_ticket(client, person):
     token = make_token(person)
 
