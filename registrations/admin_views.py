@@ -264,6 +264,7 @@ def _check_in_page(request, stop, context, walk_in_form, status=200):
         expected=figures["in_person"],
         # A desk tried out before the day records real arrivals: the page says so.
         not_the_day=timezone.localdate() != stop.date,
+        today=timezone.localdate(),
         title=_("Check-in: %(stop)s") % {"stop": stop},
     )
     return TemplateResponse(request, "admin/registrations/check_in.html", context, status=status)

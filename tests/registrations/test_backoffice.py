@@ -1,6 +1,7 @@
 """The delegation team's back-office: roles, actions, dashboard, exports, check-in, messages."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -457,6 +458,21 @@ def test_the_desk_warns_that_it_is_not_the_day(delegation_client, stop):
     assert warning in before
     assert "compte comme une vraie, au tableau de bord et pour les attestations" in before
     assert warning not in on_the_day
+
+
+def test_an_arrival_recorded_another_day_shows_its_date(delegation_client, stop):
+    registration = register(stop, last_name="Lovelace")
+    services.check_in(registration=registration)
+    url = reverse("admin:events_stop_check_in", args=[stop.pk])
+    today = " ".join(text_of(delegation_client.get(url, {"q": "Lovelace"})).split())
+    earlier = timezone.now() - datetime.timedelta(days=3)
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=earlier)
+
+    other_day = " ".join(text_of(delegation_client.get(url, {"q": "Lovelace"})).split())
+
+    assert re.search(r"Arrivé·e à \d+h\d\d", today)
+    day = timezone.localtime(earlier).strftime("%d/%m/%Y")
+    assert re.search(rf"Arrivé·e le {day} à \d+h\d\d", other_day)
 
 
 def test_after_a_check_in_the_desk_comes_back_to_the_same_search(delegation_client, stop):
