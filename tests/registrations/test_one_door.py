@@ -144,6 +144,47 @@ def test_superuser_bulk_delete_goes_through_the_services(admin_client, stop, wor
     assert (fresh(stop).seats_taken, fresh(workshops[0]).seats_taken) == (1, 1)
 
 
+def test_the_delete_confirmation_counts_what_django_would_in_constant_queries(
+    admin_client, stop, workshops
+):
+    from django.contrib.admin import site
+    from django.contrib.admin.utils import get_deleted_objects
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registrations.models import SessionRating, SurveyResponse
+
+    Stop.objects.filter(pk=stop.pk).update(capacity=30)
+    for workshop in workshops:
+        Session.objects.filter(pk=workshop.pk).update(capacity=30)
+    people = [register(fresh(stop), workshops=[workshops[n % 3]]) for n in range(12)]
+    response = SurveyResponse.objects.create(registration=people[0], overall_rating=4)
+    SessionRating.objects.create(response=response, session=workshops[0], usefulness=5)
+    url = reverse("admin:registrations_registration_changelist")
+
+    def confirmation(chosen):
+        data = {"action": "delete_selected", "_selected_action": [p.pk for p in chosen]}
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client.post(url, data)
+        return page, len(queries)
+
+    (one, one_count), (all_of_them, all_count) = confirmation(people[:1]), confirmation(people)
+    request = one.wsgi_request
+    _, django_counts, _, _ = get_deleted_objects(
+        Registration.objects.filter(pk__in=[p.pk for p in people]), request, site
+    )
+    ours = site.get_model_admin(Registration).get_deleted_objects(
+        Registration.objects.filter(pk__in=[p.pk for p in people]), request
+    )
+
+    assert all_count == one_count  # twelve registrations cost what one does
+    assert {str(k): v for k, v in ours[1].items()} == {str(k): v for k, v in django_counts.items()}
+    assert (ours[2], ours[3]) == (set(), [])  # no permission missing, nothing protected
+    text = " ".join(text_of(all_of_them).split())
+    assert text.count("Inscription : ") == 12
+    assert Registration.objects.count() == 12  # only asked, nothing deleted
+
+
 # --- Saving around a concurrent registration -----------------------------------------------
 
 
