@@ -92,6 +92,11 @@ def backoff(attempts):
     return datetime.timedelta(minutes=min(2 ** (attempts - 1), 30))
 
 
+def claim_duration():
+    """How long one attempt holds its e-mail: the send's timeout, thrice, and a minute."""
+    return datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 3 + 60)
+
+
 def _claim(delivery_id, now):
     """Take the delivery for one attempt; None when sent, failed, or held by another worker."""
     with transaction.atomic():
@@ -108,7 +113,7 @@ def _claim(delivery_id, now):
             delivery.save(update_fields=["status", "claimed_until", "last_error"])
             return None
         delivery.attempts += 1
-        delivery.claimed_until = now + datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 3 + 60)
+        delivery.claimed_until = now + claim_duration()
         delivery.save(update_fields=["attempts", "claimed_until"])
     return delivery
 

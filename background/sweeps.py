@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from . import outbox
 from .models import EmailDelivery
 
-DELIVER = "background.outbox.deliver"
+DELIVER = outbox.deliver.module_path
 # Lost tasks older than this (or than their own limit, plus an hour) are not run again.
 STALE_AFTER = datetime.timedelta(days=1)
 
@@ -33,9 +33,10 @@ class WorkerLost(Exception):
 
 def _lost_after(task_path):
     if task_path == DELIVER:
-        # A send holds its e-mail at most EMAIL_TIMEOUT × 3 + 60 s (the outbox's claim).
-        claim = datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 3 + 60)
-        return max(claim + datetime.timedelta(minutes=1), datetime.timedelta(minutes=5))
+        # A send holds its e-mail at most for the outbox's claim.
+        return max(
+            outbox.claim_duration() + datetime.timedelta(minutes=1), datetime.timedelta(minutes=5)
+        )
     return datetime.timedelta(seconds=settings.TASK_LOST_AFTER)
 
 
