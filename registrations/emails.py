@@ -68,15 +68,16 @@ def render(delivery):
     """The message of a registration e-mail (``params``: registration, template, calendar)."""
     registration = _registration(delivery.params["registration"])
     template = delivery.params["template"]
-    if template in TICKET_TEMPLATES and registration.status == "cancelled":
-        # Queued (a confirmation, a change), then cancelled before it left: it would describe
-        # a registration that no longer holds, "(cancelled)", after the cancellation e-mail.
-        raise NothingToSend("The registration was cancelled.")
     if template in TICKET_TEMPLATES:
+        if registration.status == "cancelled":
+            # Queued (a confirmation, a change), then cancelled before it left: it would
+            # describe a registration that no longer holds, "(cancelled)", after the
+            # cancellation e-mail.
+            raise NothingToSend("The registration was cancelled.")
         _not_after_the_day(registration)
     context = registration_context(registration, held_place=delivery.params.get("held_place"))
     calendar = delivery.params.get("calendar")
-    if delivery.params["template"] == "received":
+    if template == "received":
         # As the ticket: from the place held when the e-mail is sent.
         calendar = registration.status == registration.Status.CONFIRMED
     attachments = [calendar_attachment(registration)] if calendar else []

@@ -58,6 +58,8 @@ def register(
     The caller must not hold the stop's lock: the registration's row is written before it.
     """
     now = now or timezone.now()
+    # Lunch is served on site: never counted, nor exported, for someone online.
+    lunch = lunch and mode == Mode.IN_PERSON
     fields = {
         "first_name": first_name,
         "last_name": last_name,
@@ -67,9 +69,8 @@ def register(
         "category": category,
         "phone": phone,
         "mode": mode,
-        # Lunch is served on site: never counted, nor exported, for someone online.
-        "lunch": lunch and mode == Mode.IN_PERSON,
-        "dietary_requirements": dietary_requirements if lunch and mode == Mode.IN_PERSON else "",
+        "lunch": lunch,
+        "dietary_requirements": dietary_requirements if lunch else "",
         "reduced_mobility": reduced_mobility,
         "hearing_loop": hearing_loop,
         "access_needs": access_needs,
