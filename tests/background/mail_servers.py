@@ -7,62 +7,57 @@ import smtplib
 import socket
 
 
-class HangingMailServer:
+class FailingMailServer:
+    """An e-mail backend whose every send fails with ``failure(messages)``."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise self.failure(messages)
+
+
+class HangingMailServer(FailingMailServer):
     """A server that accepts the connection and never answers: the send times out."""
 
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise TimeoutError("timed out")  # what smtplib raises after EMAIL_TIMEOUT
+    def failure(self, messages):
+        return TimeoutError("timed out")  # what smtplib raises after EMAIL_TIMEOUT
 
 
-class RefusingMailServer:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError(socket.errno.ECONNREFUSED, "Connection refused")
+class RefusingMailServer(FailingMailServer):
+    def failure(self, messages):
+        return ConnectionRefusedError(socket.errno.ECONNREFUSED, "Connection refused")
 
 
-class UnknownUserMailServer:
+class RecipientRefusingMailServer(FailingMailServer):
+    """The server refuses every recipient with ``reply`` (code, message)."""
+
+    reply = None
+
+    def failure(self, messages):
+        return smtplib.SMTPRecipientsRefused({to: self.reply for m in messages for to in m.to})
+
+
+class UnknownUserMailServer(RecipientRefusingMailServer):
     """The server answers "550 user unknown": refused for good."""
 
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        recipients = {to: (550, b"5.1.1 User unknown") for m in messages for to in m.to}
-        raise smtplib.SMTPRecipientsRefused(recipients)
+    reply = (550, b"5.1.1 User unknown")
 
 
-class GreylistingMailServer:
+class GreylistingMailServer(RecipientRefusingMailServer):
     """The server answers "451 try again later": a refusal for now only."""
 
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        recipients = {to: (451, b"4.7.1 Greylisted") for m in messages for to in m.to}
-        raise smtplib.SMTPRecipientsRefused(recipients)
+    reply = (451, b"4.7.1 Greylisted")
 
 
-class RelayDeniedMailServer:
+class RelayDeniedMailServer(RecipientRefusingMailServer):
     """Our server refuses to relay ("550 5.7.1"): our settings are wrong, not the address."""
 
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        recipients = {to: (550, b"5.7.1 Relaying denied") for m in messages for to in m.to}
-        raise smtplib.SMTPRecipientsRefused(recipients)
+    reply = (550, b"5.7.1 Relaying denied")
 
 
-class WrongPasswordMailServer:
+class WrongPasswordMailServer(FailingMailServer):
     """Our login is refused ("535"): every e-mail would fail until the password is fixed."""
 
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise smtplib.SMTPAuthenticationError(535, b"5.7.8 Authentication credentials invalid")
+    def failure(self, messages):
+        return smtplib.SMTPAuthenticationError(535, b"5.7.8 Authentication credentials invalid")

@@ -491,18 +491,23 @@ def test_the_details_form_asks_to_choose_a_category_in_french(client, registrati
     assert "---------" not in page
 
 
-def test_update_details_from_the_management_page(client, registration):
-    page = text_of(client.get(manage_url(registration)))
-    data = {
+def details_data(**overrides):
+    """The management page's details form, as the browser posts it."""
+    return {
         "first_name": "Camille",
         "last_name": "Martin",
         "organisation": "Région Occitanie",
         "job_title": "DGA",
         "category": "elected",
         "phone": "",
+        **overrides,
     }
 
-    client.post(manage_url(registration, "coordonnees/"), data)
+
+def test_update_details_from_the_management_page(client, registration):
+    page = text_of(client.get(manage_url(registration)))
+
+    client.post(manage_url(registration, "coordonnees/"), details_data())
 
     registration.refresh_from_db()
     assert (registration.last_name, registration.category) == ("Martin", "elected")
@@ -512,17 +517,8 @@ def test_update_details_from_the_management_page(client, registration):
 
 def test_lunch_cannot_be_added_to_an_online_registration(client, registration):
     services.switch_mode(registration=registration, mode="online")
-    data = {
-        "first_name": "Camille",
-        "last_name": "Martin",
-        "organisation": "Région Occitanie",
-        "job_title": "DGA",
-        "category": "elected",
-        "phone": "",
-        "lunch": "on",
-    }
 
-    response = client.post(manage_url(registration, "coordonnees/"), data)
+    response = client.post(manage_url(registration, "coordonnees/"), details_data(lunch="on"))
 
     assert response.status_code == 400
     assert "Le déjeuner est servi sur place" in error_next_to(response, "id_lunch")
